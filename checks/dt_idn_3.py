@@ -1,0 +1,43 @@
+"""DT.IDN.3 — no personal webmail address on any member (worst on administrators)."""
+
+from collections.abc import Iterable
+
+from dingscan.check import CheckMetadata, RuleCheck, user_resource
+from dingscan.findings import References, Resource, Severity
+from dingscan.policy import Policy, on_domains
+from dingscan.snapshot import SectionName, Snapshot
+
+
+class NoPersonalWebmail(RuleCheck):
+    metadata = CheckMetadata(
+        control_id="DT.IDN.3",
+        title="No member uses a personal webmail address",
+        severity=Severity.HIGH,
+        rationale=(
+            "Gmail, Hotmail, QQ, 163 and similar mailboxes belong to the person, not the company: "
+            "recovery links, notifications and exported data leave the company's control. On an "
+            "administrator this hands tenant recovery to a consumer account."
+        ),
+        remediation=(
+            "Admin console > 通讯录 > 成员管理: replace each listed address with a corporate one, "
+            "starting with administrators; add local consumer domains to personal_webmail_domains."
+        ),
+        evidence="API topapi/v2/user/list (email, org_email), topapi/user/listadmin; /auth/scopes",
+        references=References(pdpo=["DPP4"], iso27001=["A.5.10", "A.5.16"], cis_v8=["5.1", "5.4"]),
+    )
+    requires = (SectionName.USERS, SectionName.USER_EMAILS, SectionName.ADMINS)
+    pass_message = "none of {checked} members uses a personal webmail address"
+    fail_message = "{count} of {checked} members use a personal webmail address"
+
+    def examined(self, snapshot: Snapshot, policy: Policy) -> int:
+        return len(snapshot.users.get())
+
+    def offenders(self, snapshot: Snapshot, policy: Policy) -> Iterable[Resource]:
+        admin_ids = {a.userid for a in snapshot.admins.get()}
+        for user in snapshot.users.get():
+            personal = [a for a in user.addresses if on_domains(a, policy.webmail_domains)]
+            if personal:
+                role = "administrator" if user.userid in admin_ids else "member"
+                yield user_resource(
+                    user, f"{role} uses personal webmail: {', '.join(personal)}", addresses=personal, is_admin=role == "administrator"
+                )

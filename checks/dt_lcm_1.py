@@ -1,0 +1,52 @@
+"""DT.LCM.1 — nobody who left in the last 365 days is still in the directory."""
+
+from collections.abc import Iterable
+
+from dingscan.check import CheckMetadata, RuleCheck, user_resource
+from dingscan.findings import References, Resource, Severity
+from dingscan.policy import Policy
+from dingscan.snapshot import LeaveRecord, SectionName, Snapshot
+
+
+class LeaversRemoved(RuleCheck):
+    metadata = CheckMetadata(
+        control_id="DT.LCM.1",
+        title="Leavers are no longer in the directory",
+        severity=Severity.CRITICAL,
+        rationale=(
+            "An account that outlives its owner's employment keeps access to chats, files and "
+            "customer data with nobody accountable for it; it is the classic forgotten account."
+        ),
+        remediation=(
+            "Admin console > 通讯录 > 成员管理: remove (离职) each listed member and hand over their "
+            "data; automate removal from the HR system's leaver feed."
+        ),
+        evidence="API /v1.0/contact/empLeaveRecords (last 365 days) joined with topapi/v2/user/list",
+        references=References(pdpo=["DPP2", "DPP4"], iso27001=["A.5.18", "A.6.5"], cis_v8=["5.3", "6.2"]),
+    )
+    requires = (SectionName.USERS, SectionName.LEAVE_RECORDS)
+    pass_message = "none of {checked} leavers of the last 365 days is still in the directory"
+    fail_message = "{count} of {checked} leavers of the last 365 days are still in the directory"
+
+    def examined(self, snapshot: Snapshot, policy: Policy) -> int:
+        return len({r.userid for r in snapshot.leave_records.get()})
+
+    def offenders(self, snapshot: Snapshot, policy: Policy) -> Iterable[Resource]:
+        members = {u.userid: u for u in snapshot.users.get()}
+        latest: dict[str, LeaveRecord] = {}
+        for record in snapshot.leave_records.get():
+            if record.userid not in latest or record.leave_time > latest[record.userid].leave_time:
+                latest[record.userid] = record
+        for userid, record in latest.items():
+            user = members.get(userid)
+            if user is None:
+                continue
+            if user.hired_at is not None and user.hired_at > record.leave_time:
+                continue  # re-hired after leaving: a new employment, not a forgotten account
+            yield user_resource(
+                user,
+                f"left on {record.leave_time:%Y-%m-%d} ({record.leave_reason or 'reason unknown'}) "
+                "but is still a member",
+                leave_time=record.leave_time.isoformat(),
+                leave_reason=record.leave_reason,
+            )

@@ -1,0 +1,117 @@
+"""What a check is: metadata bound to a baseline control, the sections it reads, one verdict.
+
+A check reads the snapshot and the policy and nothing else: it never calls DingTalk, reads files
+or logs. It declares the snapshot sections it needs in ``requires``; the engine turns a section
+that could not be collected into ERROR (or NOT_APPLICABLE) with the collector's reason, so no
+check repeats fail-closed logic. Most controls are "no object may break this rule" and subclass
+:class:`RuleCheck`, which needs only the rule; the rest implement :meth:`Check.evaluate`.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from dingscan.findings import References, Resource, Severity, Status
+from dingscan.policy import Policy
+from dingscan.snapshot import SectionName, Snapshot, User
+
+CONTROL_ID = re.compile(r"^[A-Z]{2,}\.[A-Z]{3}\.\d+$")
+
+
+class CheckMetadata(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    control_id: str
+    title: str
+    severity: Severity
+    requirement: Literal["SHALL", "SHOULD"] = "SHALL"
+    rationale: str
+    remediation: str
+    evidence: str = Field(description="Where the evidence comes from: API endpoints, attestation")
+    references: References
+
+    @field_validator("control_id")
+    @classmethod
+    def _control_id_shape(cls, value: str) -> str:
+        if not CONTROL_ID.match(value):
+            raise ValueError(f"control id {value!r} is not of the form DT.ABC.1")
+        return value
+
+
+class Outcome(BaseModel):
+    """A check's verdict before the engine dresses it with metadata."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: Status
+    message: str
+    resources: list[Resource] = Field(default_factory=list)
+    evidence: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def passed(cls, message: str, **evidence: Any) -> Outcome:
+        return cls(status=Status.PASS, message=message, evidence=evidence)
+
+    @classmethod
+    def failed(cls, message: str, resources: Iterable[Resource] = (), **evidence: Any) -> Outcome:
+        return cls(status=Status.FAIL, message=message, resources=list(resources), evidence=evidence)
+
+    @classmethod
+    def manual(cls, message: str, **evidence: Any) -> Outcome:
+        return cls(status=Status.MANUAL, message=message, evidence=evidence)
+
+    @classmethod
+    def not_applicable(cls, message: str, **evidence: Any) -> Outcome:
+        return cls(status=Status.NOT_APPLICABLE, message=message, evidence=evidence)
+
+
+class Check(ABC):
+    metadata: ClassVar[CheckMetadata]
+    requires: ClassVar[tuple[SectionName, ...]]
+
+    @abstractmethod
+    def evaluate(self, snapshot: Snapshot, policy: Policy) -> Outcome:
+        """The verdict for this control on this snapshot."""
+
+
+class RuleCheck(Check):
+    """A control that no object may break: FAIL naming every offender, else PASS.
+
+    Subclasses yield offenders from :meth:`offenders` and phrase the two messages; ``{count}``
+    and ``{checked}`` (how many objects were examined) are filled in.
+    """
+
+    pass_message: ClassVar[str]
+    fail_message: ClassVar[str]
+
+    @abstractmethod
+    def examined(self, snapshot: Snapshot, policy: Policy) -> int:
+        """How many objects the rule looked at (shown in the verdict and evidence)."""
+
+    @abstractmethod
+    def offenders(self, snapshot: Snapshot, policy: Policy) -> Iterable[Resource]:
+        """Every object that breaks the rule, with what convicts it."""
+
+    def evaluate(self, snapshot: Snapshot, policy: Policy) -> Outcome:
+        checked = self.examined(snapshot, policy)
+        offenders = sorted(self.offenders(snapshot, policy), key=lambda r: (r.type, r.id))
+        if offenders:
+            message = self.fail_message.format(count=len(offenders), checked=checked)
+            return Outcome.failed(message, offenders, checked=checked, offending=len(offenders))
+        return Outcome.passed(self.pass_message.format(count=0, checked=checked), checked=checked)
+
+
+def user_resource(user: User, detail: str, **evidence: Any) -> Resource:
+    """A member named the way a person acts on it: userid, name, departments."""
+    return Resource(
+        type="user",
+        id=user.userid,
+        name=user.name or None,
+        detail=detail,
+        evidence={"dept_ids": user.dept_ids, **evidence},
+    )

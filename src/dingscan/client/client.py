@@ -1,0 +1,287 @@
+"""The async DingTalk client: one pooled httpx client for both hosts.
+
+It turns "call this catalogued endpoint with these arguments" into the JSON DingTalk answered,
+and everything else into a typed :class:`~dingscan.client.errors.DingTalkError`: it puts the token
+where each host expects it, paces each API under its rate limit, refreshes a rejected token once,
+retries only what is transient (bounded, jittered, never quota or permission errors), and stops
+at once when DingTalk says the whole scan is pointless (bad credentials, banned IP).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import structlog
+from pydantic import SecretStr
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+
+from dingscan import __version__
+from dingscan.client import endpoints as ep
+from dingscan.client.auth import AccessTokenCache, IssuedToken
+from dingscan.client.endpoints import Endpoint, Host
+from dingscan.client.errors import (
+    DingTalkError,
+    IpBanned,
+    MalformedResponse,
+    NetworkError,
+    QuotaExhausted,
+    RateLimited,
+    TokenInvalid,
+    api_error,
+    is_ip_ban,
+    oapi_error,
+)
+from dingscan.client.hosts import HostMap
+from dingscan.client.limits import PerApiRateLimiter
+from dingscan.client.transport import ReadOnlyTransport
+from dingscan.redaction import SECRETS
+
+log = structlog.get_logger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+JSON = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try a transient failure again.
+
+    Five attempts with exponential, jittered back-off (0.5 s, 1 s, 2 s, ...) capped at
+    ``max_wait``; ``90018`` waits at least a second (DingTalk's advice) and ``90002`` backs off
+    exponentially from one second, because it means every caller of that API is throttled.
+    """
+
+    attempts: int = 5
+    base_wait: float = 0.5
+    max_wait: float = 30.0
+
+    def wait(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        step = 2 ** (state.attempt_number - 1)
+        if isinstance(error, RateLimited):
+            base = float(step) if error.global_limit else 1.0
+        else:
+            base = self.base_wait * step
+        base = min(base, self.max_wait)
+        return base + random.uniform(0, base / 2)  # noqa: S311 - jitter, not cryptography
+
+
+@dataclass
+class CallStats:
+    """What a scan cost: every request sent, and the ones that count against the monthly quota."""
+
+    sent: int = 0
+    counted: int = 0
+    retries: int = 0
+    by_endpoint: Counter[str] = field(default_factory=Counter)
+
+
+class DingTalkClient:
+    def __init__(
+        self,
+        app_key: str,
+        app_secret: SecretStr,
+        *,
+        hosts: HostMap | None = None,
+        calls_per_second: float | None = 20.0,
+        timeout: float = 20.0,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_in_flight: int = 16,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        SECRETS.register(app_secret.get_secret_value())
+        self.hosts = hosts or HostMap()
+        self.stats = CallStats()
+        self._app_key = app_key
+        self._app_secret = app_secret
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._limiter = PerApiRateLimiter(calls_per_second)
+        self._in_flight = asyncio.Semaphore(max_in_flight)
+        self._tokens = AccessTokenCache(self._fetch_token)
+        self._halted: DingTalkError | None = None
+        self._quota_error: QuotaExhausted | None = None
+        self._http = httpx.AsyncClient(
+            transport=ReadOnlyTransport(transport or httpx.AsyncHTTPTransport(), self.hosts),
+            timeout=httpx.Timeout(timeout),
+            headers={"User-Agent": f"dingscan/{__version__}"},
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:
+        return f"DingTalkClient(app_key={self._app_key!r}, hosts={self.hosts!r})"
+
+    async def __aenter__(self) -> DingTalkClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def call(
+        self,
+        endpoint: Endpoint,
+        *,
+        body: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        path_params: Mapping[str, str] | None = None,
+    ) -> JSON:
+        """The JSON answer of one endpoint, after retries; raises :class:`DingTalkError`."""
+        path = endpoint.format_path(**(path_params or {}))
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(lambda e: isinstance(e, DingTalkError) and e.retryable),
+            stop=stop_after_attempt(self._retry.attempts),
+            wait=self._retry.wait,
+            sleep=self._sleep,
+            before_sleep=self._note_retry,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self._call_authenticated(endpoint, path, body, params)
+        raise AssertionError("unreachable: tenacity re-raises the last error")
+
+    def _note_retry(self, state: RetryCallState) -> None:
+        self.stats.retries += 1
+        error = state.outcome.exception() if state.outcome else None
+        log.info("retrying", error=str(error), attempt=state.attempt_number)
+
+    async def _call_authenticated(
+        self, endpoint: Endpoint, path: str, body: Mapping[str, Any] | None, params: Mapping[str, Any] | None
+    ) -> JSON:
+        token = await self._tokens.get()
+        try:
+            return await self._send(endpoint, path, body, params, token)
+        except TokenInvalid:
+            log.info("access token rejected, refreshing once", endpoint=endpoint.name)
+            token = await self._tokens.refresh(rejected=token)
+            return await self._send(endpoint, path, body, params, token)
+
+    async def _fetch_token(self) -> IssuedToken:
+        answer = await self._send(
+            ep.ACCESS_TOKEN,
+            ep.ACCESS_TOKEN.path,
+            {"appKey": self._app_key, "appSecret": self._app_secret.get_secret_value()},
+            None,
+            token=None,
+        )
+        try:
+            return IssuedToken(str(answer["accessToken"]), float(answer.get("expireIn", 7200)))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise MalformedResponse("token", "no accessToken in the answer", endpoint=ep.ACCESS_TOKEN) from exc
+
+    async def _send(
+        self,
+        endpoint: Endpoint,
+        path: str,
+        body: Mapping[str, Any] | None,
+        params: Mapping[str, Any] | None,
+        token: str | None,
+    ) -> JSON:
+        if self._halted is not None:
+            raise self._halted
+        if endpoint.counted and self._quota_error is not None:
+            raise QuotaExhausted(self._quota_error.code, endpoint=endpoint)
+        request = self._build_request(endpoint, path, body, params, token)
+        await self._limiter.wait(endpoint.path)
+        async with self._in_flight:
+            self.stats.sent += 1
+            self.stats.by_endpoint[endpoint.name] += 1
+            try:
+                response = await self._http.send(request)
+            except httpx.TimeoutException as exc:
+                raise NetworkError("timeout", "timed out", endpoint=endpoint) from exc
+            except httpx.TransportError as exc:
+                raise NetworkError("connection", type(exc).__name__, endpoint=endpoint) from exc
+        try:
+            answer = self._parse(endpoint, response)
+        except RateLimited:
+            raise
+        except QuotaExhausted as error:
+            self._quota_error = error
+            raise
+        except DingTalkError as error:
+            if error.fatal:
+                self._halted = error
+            self._count(endpoint)
+            raise
+        self._count(endpoint)
+        return answer
+
+    def _count(self, endpoint: Endpoint) -> None:
+        # DingTalk does not charge throttled calls against the quota; everything else it does.
+        if endpoint.counted:
+            self.stats.counted += 1
+
+    def _build_request(
+        self,
+        endpoint: Endpoint,
+        path: str,
+        body: Mapping[str, Any] | None,
+        params: Mapping[str, Any] | None,
+        token: str | None,
+    ) -> httpx.Request:
+        query = {k: _query_value(v) for k, v in (params or {}).items()}
+        headers: dict[str, str] = {}
+        if token is not None:
+            if endpoint.host is Host.OAPI:
+                query["access_token"] = token
+            else:
+                headers["x-acs-dingtalk-access-token"] = token
+        return self._http.build_request(
+            endpoint.method,
+            self.hosts.url(endpoint.host, path),
+            params=query,
+            json=dict(body) if body is not None and endpoint.method != "GET" else None,
+            headers=headers,
+        )
+
+    def _parse(self, endpoint: Endpoint, response: httpx.Response) -> JSON:
+        request_id = response.headers.get("x-acs-request-id")
+        try:
+            answer = json.loads(response.content) if response.content else None
+        except ValueError:
+            answer = None
+            if response.status_code >= 500:
+                raise api_error(response.status_code, None, endpoint, request_id) from None
+            if _looks_like_html(response):
+                raise IpBanned("ip-ban", "HTML ban page", endpoint=endpoint) from None
+            raise MalformedResponse("malformed", "the body is not JSON", endpoint=endpoint) from None
+        if is_ip_ban(answer):
+            raise IpBanned("punish", "per-IP ban", endpoint=endpoint)
+        if endpoint.host is Host.API and response.status_code >= 400:
+            raise api_error(response.status_code, answer if isinstance(answer, dict) else None, endpoint, request_id)
+        if response.status_code >= 500:
+            raise api_error(response.status_code, None, endpoint, request_id)
+        if not isinstance(answer, dict):
+            shape = "an empty body" if answer is None else f"JSON {type(answer).__name__}"
+            raise MalformedResponse("malformed", f"expected a JSON object, got {shape}", endpoint=endpoint)
+        if endpoint.host is Host.OAPI:
+            error = oapi_error(answer, endpoint)
+            if error is not None:
+                raise error
+            if response.status_code >= 400:
+                raise api_error(response.status_code, answer, endpoint, request_id)
+        return answer
+
+
+def _query_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return json.dumps(list(value), ensure_ascii=False)
+    return str(value)
+
+
+def _looks_like_html(response: httpx.Response) -> bool:
+    return "html" in response.headers.get("content-type", "") or response.content.lstrip()[:1] == b"<"

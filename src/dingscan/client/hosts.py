@@ -1,0 +1,39 @@
+"""Where the two DingTalk hosts live for this run.
+
+Private 专属钉钉 deployments, egress proxies and the loopback emulator put the hosts elsewhere,
+possibly under a path prefix, so every layer that needs to tell which host a URL belongs to
+(the read-only guard, the recorder, replay) asks this one object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+
+from dingscan.client.endpoints import Host
+
+DEFAULT_OAPI_URL = "https://oapi.dingtalk.com"
+DEFAULT_API_URL = "https://api.dingtalk.com"
+
+
+@dataclass(frozen=True)
+class HostMap:
+    oapi_url: str = DEFAULT_OAPI_URL
+    api_url: str = DEFAULT_API_URL
+
+    def base(self, host: Host) -> str:
+        return (self.oapi_url if host is Host.OAPI else self.api_url).rstrip("/")
+
+    def url(self, host: Host, path: str) -> str:
+        return self.base(host) + path
+
+    def locate(self, url: httpx.URL) -> tuple[Host, str] | None:
+        """The host a URL is on and the API path below that host's base, or None."""
+        for host in Host:
+            base = httpx.URL(self.base(host))
+            prefix = base.path.rstrip("/")
+            same_origin = (base.scheme, base.host, base.port) == (url.scheme, url.host, url.port)
+            if same_origin and url.path.startswith(prefix + "/"):
+                return host, url.path[len(prefix) :]
+        return None

@@ -1,0 +1,126 @@
+"""DingTalk's pagination schemes, each walked to the end exactly once.
+
+Three schemes matter for a posture scan: the old host's ``cursor``/``next_cursor`` (user lists),
+its ``offset``/``size`` with a ``hasMore`` or ``has_more`` flag (roles, inactive users) or with no
+flag at all (external contacts: stop on a short page), and the new host's ``nextToken``.
+Every walker refuses to loop: a cursor that does not advance, or more pages than a tenant can
+have, is a malformed answer, not an endless scan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, Protocol
+
+from dingscan.client.endpoints import Endpoint
+from dingscan.client.errors import MalformedResponse
+
+MAX_PAGES = 10_000  # 1,000,000 records at 100 a page: far beyond any tenant
+
+
+class Caller(Protocol):
+    async def call(
+        self,
+        endpoint: Endpoint,
+        *,
+        body: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        path_params: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]: ...
+
+
+def truthy(value: Any) -> bool:
+    """DingTalk's doc samples render booleans as strings; accept both."""
+    return value is True or (isinstance(value, str) and value.lower() == "true") or value == 1
+
+
+def items_at(answer: Mapping[str, Any], *keys: str, endpoint: Endpoint) -> list[Any]:
+    """The list found by following ``keys`` into ``answer``; a wrong shape is a malformed answer."""
+    node: Any = answer
+    for key in keys:
+        if not isinstance(node, Mapping) or key not in node:
+            raise MalformedResponse("shape", f"missing {'.'.join(keys)}", endpoint=endpoint)
+        node = node[key]
+    if node is None:
+        return []
+    if not isinstance(node, list):
+        raise MalformedResponse("shape", f"{'.'.join(keys)} is not a list", endpoint=endpoint)
+    return node
+
+
+def result_of(answer: Mapping[str, Any], endpoint: Endpoint) -> Mapping[str, Any]:
+    result = answer.get("result")
+    if not isinstance(result, Mapping):
+        raise MalformedResponse("shape", "missing result object", endpoint=endpoint)
+    return result
+
+
+async def cursor_pages(
+    client: Caller, endpoint: Endpoint, body: Mapping[str, Any], *, size: int = 100
+) -> AsyncIterator[list[Any]]:
+    """``cursor`` from 0, ``result.list`` + ``result.has_more`` + ``result.next_cursor``."""
+    cursor: Any = 0
+    seen: set[str] = set()
+    for _ in range(MAX_PAGES):
+        answer = await client.call(endpoint, body={**body, "cursor": cursor, "size": size})
+        result = result_of(answer, endpoint)
+        yield items_at(result, "list", endpoint=endpoint)
+        if not truthy(result.get("has_more")):
+            return
+        cursor = result.get("next_cursor")
+        if cursor is None or str(cursor) in seen:
+            raise MalformedResponse("paging", "next_cursor does not advance", endpoint=endpoint)
+        seen.add(str(cursor))
+    raise MalformedResponse("paging", "too many pages", endpoint=endpoint)
+
+
+async def offset_pages(
+    client: Caller,
+    endpoint: Endpoint,
+    body: Mapping[str, Any],
+    *,
+    size: int,
+    items: tuple[str, ...] = ("result", "list"),
+    has_more: tuple[str, ...] | None = ("result", "hasMore"),
+) -> AsyncIterator[list[Any]]:
+    """``offset``/``size``; ends on a false ``has_more``/``hasMore`` flag, or on a short page
+    where the endpoint has no flag (``has_more=None``)."""
+    for page in range(MAX_PAGES):
+        answer = await client.call(endpoint, body={**body, "offset": page * size, "size": size})
+        batch = items_at(answer, *items, endpoint=endpoint)
+        yield batch
+        if has_more is None:
+            if len(batch) < size:
+                return
+            continue
+        parent: Any = answer
+        for key in has_more[:-1]:
+            parent = parent.get(key, {}) if isinstance(parent, Mapping) else {}
+        flag = parent.get(has_more[-1], parent.get("has_more")) if isinstance(parent, Mapping) else None
+        if not truthy(flag):
+            return
+    raise MalformedResponse("paging", "too many pages", endpoint=endpoint)
+
+
+async def next_token_pages(
+    client: Caller,
+    endpoint: Endpoint,
+    params: Mapping[str, Any],
+    *,
+    items: str,
+    max_results: int,
+) -> AsyncIterator[list[Any]]:
+    """New-host ``nextToken`` (first ``0``) and ``maxResults``; ends when no token comes back
+    or ``hasMore`` is false."""
+    token: Any = 0
+    seen: set[str] = set()
+    for _ in range(MAX_PAGES):
+        answer = await client.call(endpoint, params={**params, "nextToken": token, "maxResults": max_results})
+        yield items_at(answer, items, endpoint=endpoint)
+        token = answer.get("nextToken")
+        if token in (None, "", 0, "0") or ("hasMore" in answer and not truthy(answer["hasMore"])):
+            return
+        if str(token) in seen:
+            raise MalformedResponse("paging", "nextToken does not advance", endpoint=endpoint)
+        seen.add(str(token))
+    raise MalformedResponse("paging", "too many pages", endpoint=endpoint)

@@ -1,0 +1,164 @@
+"""Find the checks, run them on a snapshot, and make every verdict fail closed.
+
+Checks come from three places, loaded the same way: the built-in pack (the project's top-level
+``checks/`` folder, shipped inside the wheel), installed third-party packs (entry-point group
+``dingscan.checks``) and local folders (``--checks-dir``). A control ID may be defined once.
+
+The engine, not the checks, owns the fail-closed rules: a required section that could not be
+collected gives ERROR (NOT_APPLICABLE when the edition has no such data) with the collector's
+reason; a check that raises gives ERROR; a PASS that rests on partial data becomes ERROR.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import inspect
+import sys
+from collections.abc import Iterable, Sequence
+from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
+
+import structlog
+
+from dingscan.check import Check, Outcome
+from dingscan.findings import Finding, Status
+from dingscan.policy import Policy
+from dingscan.resources import packaged_path
+from dingscan.snapshot import SectionStatus, SectionUnavailable, Snapshot
+
+log = structlog.get_logger(__name__)
+
+ENTRY_POINT_GROUP = "dingscan.checks"
+
+
+class CheckLoadError(Exception):
+    """A check pack that cannot be loaded; one line naming the file or entry point."""
+
+
+def builtin_checks_dir() -> Path:
+    return packaged_path("checks")
+
+
+def load_checks(directories: Sequence[Path] = (), *, plugins: bool = True) -> list[Check]:
+    """Every check, built-in first, sorted by control ID; duplicates are an error."""
+    modules = list(_modules_in(builtin_checks_dir()))
+    if plugins:
+        modules += [_load_entry_point(e) for e in entry_points(group=ENTRY_POINT_GROUP)]
+    for directory in directories:
+        modules += list(_modules_in(directory))
+    checks: dict[str, tuple[Check, str]] = {}
+    for module in modules:
+        for check_class in _check_classes(module):
+            control_id = check_class.metadata.control_id
+            origin = getattr(module, "__file__", module.__name__)
+            if control_id in checks:
+                raise CheckLoadError(
+                    f"control {control_id} is defined twice: {checks[control_id][1]} and {origin}"
+                )
+            checks[control_id] = (check_class(), str(origin))
+    return [checks[c][0] for c in sorted(checks, key=_control_sort_key)]
+
+
+def _control_sort_key(control_id: str) -> tuple[str, int]:
+    area, _, number = control_id.rpartition(".")
+    return area, int(number) if number.isdigit() else 0
+
+
+def _modules_in(directory: Path) -> Iterable[ModuleType]:
+    if not directory.is_dir():
+        raise CheckLoadError(f"{directory}: not a folder of checks")
+    package = "dingscan_checks_" + hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:12]
+    for path in sorted(directory.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        name = f"{package}.{path.stem}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise CheckLoadError(f"{path}: cannot be imported")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except Exception as exc:
+            del sys.modules[name]
+            raise CheckLoadError(f"{path}: {type(exc).__name__}: {exc}") from None
+        yield module
+
+
+def _load_entry_point(entry: object) -> ModuleType:
+    try:
+        loaded = entry.load()  # type: ignore[attr-defined]
+    except Exception as exc:
+        raise CheckLoadError(f"check pack {entry!r}: {type(exc).__name__}: {exc}") from None
+    if not isinstance(loaded, ModuleType):
+        raise CheckLoadError(f"check pack {entry!r} must name a module")
+    return loaded
+
+
+def _check_classes(module: ModuleType) -> list[type[Check]]:
+    return [
+        obj
+        for obj in vars(module).values()
+        if inspect.isclass(obj)
+        and issubclass(obj, Check)
+        and not inspect.isabstract(obj)
+        and obj.__module__ == module.__name__
+    ]
+
+
+def finding_uid(corp_id: str | None, control_id: str) -> str:
+    return hashlib.sha256(f"{corp_id or ''}|{control_id}".encode()).hexdigest()[:32]
+
+
+def run_checks(checks: Iterable[Check], snapshot: Snapshot, policy: Policy) -> list[Finding]:
+    return [run_check(check, snapshot, policy) for check in checks]
+
+
+def run_check(check: Check, snapshot: Snapshot, policy: Policy) -> Finding:
+    outcome = _fail_closed_outcome(check, snapshot, policy)
+    meta = check.metadata
+    return Finding(
+        uid=finding_uid(snapshot.corp_id, meta.control_id),
+        control_id=meta.control_id,
+        title=meta.title,
+        severity=meta.severity,
+        status=outcome.status,
+        message=outcome.message,
+        evidence_source=meta.evidence,
+        resources=outcome.resources,
+        evidence=outcome.evidence,
+        remediation=meta.remediation,
+        references=meta.references,
+    )
+
+
+def _fail_closed_outcome(check: Check, snapshot: Snapshot, policy: Policy) -> Outcome:
+    sections = {name: snapshot.section(name) for name in check.requires}
+    missing = {n: s for n, s in sections.items() if s.status in (SectionStatus.FAILED, SectionStatus.NOT_APPLICABLE)}
+    if missing:
+        reasons = "; ".join(f"{name}: {s.reason}" for name, s in missing.items())
+        if all(s.status is SectionStatus.NOT_APPLICABLE for s in missing.values()):
+            return Outcome.not_applicable(reasons)
+        return Outcome(status=Status.ERROR, message=f"could not be evaluated: {reasons}")
+    try:
+        outcome = check.evaluate(snapshot, policy)
+    except SectionUnavailable as exc:
+        status = Status.NOT_APPLICABLE if exc.status is SectionStatus.NOT_APPLICABLE else Status.ERROR
+        return Outcome(status=status, message=f"could not be evaluated: {exc.reason}")
+    except Exception as exc:
+        log.exception("check crashed", control_id=check.metadata.control_id)
+        return Outcome(status=Status.ERROR, message=f"check failed to run: {type(exc).__name__}: {exc}")
+    partial = {n: s.reason for n, s in sections.items() if s.status is SectionStatus.PARTIAL}
+    if not partial:
+        return outcome
+    incomplete = "; ".join(f"{name}: {reason}" for name, reason in partial.items())
+    if outcome.status is Status.PASS:
+        return Outcome(
+            status=Status.ERROR,
+            message=f"no violation in the data collected, but the data is incomplete ({incomplete})",
+            evidence=outcome.evidence,
+        )
+    return outcome.model_copy(update={"message": f"{outcome.message} (data incomplete: {incomplete})"})

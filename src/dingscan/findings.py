@@ -1,0 +1,118 @@
+"""Findings and the versioned findings document: the one model every output format is built from.
+
+``SCHEMA_VERSION`` follows semantic versioning: a SOC pipeline that ingests ``1.x`` keeps working
+when fields are added (minor); renaming or removing a field is a major change. The schema is
+documented in ``docs/findings-schema.md`` and exported as JSON Schema by
+``dingscan schema``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0.0"
+
+
+class Status(StrEnum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    MANUAL = "MANUAL"  # needs human evidence: attestation missing or stale
+    ERROR = "ERROR"  # data could not be collected: permission, quota, API error
+    NOT_APPLICABLE = "NOT_APPLICABLE"  # the tenant's edition or configuration makes it moot
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFORMATIONAL = "informational"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Resource(_Frozen):
+    """One DingTalk object a finding is about, named by its DingTalk id, with what convicts it."""
+
+    type: Literal[
+        "user", "admin", "department", "role", "external_contact", "partner_org", "app", "org"
+    ]
+    id: str
+    name: str | None = None
+    detail: str
+    evidence: dict[str, Any] = Field(default_factory=dict)
+
+
+class References(_Frozen):
+    """Where a control comes from and what it maps to; mappings are data, not code."""
+
+    pdpo: list[str] = Field(default_factory=list, description="PDPO data protection principles, e.g. 'DPP4'")
+    iso27001: list[str] = Field(default_factory=list, description="ISO/IEC 27001:2022 Annex A controls")
+    cis_v8: list[str] = Field(default_factory=list, description="CIS Controls v8 safeguards")
+    urls: list[str] = Field(default_factory=list)
+
+
+class Finding(_Frozen):
+    uid: str = Field(description="Stable across scans of the same tenant: sha256(corp_id, control_id)")
+    control_id: str
+    title: str
+    severity: Severity
+    status: Status
+    message: str
+    evidence_source: str
+    resources: list[Resource] = Field(default_factory=list)
+    evidence: dict[str, Any] = Field(default_factory=dict)
+    remediation: str
+    references: References
+
+
+class Tool(_Frozen):
+    name: str = "dingscan"
+    version: str
+
+
+class Tenant(_Frozen):
+    corp_id: str | None
+    org_name: str | None
+
+
+class ApiUsage(_Frozen):
+    sent: int = Field(description="HTTP requests sent, retries included")
+    counted: int = Field(description="Calls that count against the tenant's monthly quota")
+    retries: int
+
+
+class ScanInfo(_Frozen):
+    id: str
+    mode: Literal["live", "replay"]
+    started_at: datetime
+    finished_at: datetime
+    as_of: datetime = Field(description="The moment checks judged time against (the recording time in replay)")
+    tenant: Tenant
+    api_usage: ApiUsage | None = None
+    bundle: str | None = Field(default=None, description="Fixture bundle recorded or replayed")
+
+
+class Coverage(_Frozen):
+    status: str
+    reason: str | None = None
+    records: int | None = None
+
+
+class FindingsDocument(_Frozen):
+    schema_version: str = SCHEMA_VERSION
+    tool: Tool
+    scan: ScanInfo
+    coverage: dict[str, Coverage]
+    summary: dict[Status, int]
+    findings: list[Finding]
+
+    @staticmethod
+    def summarise(findings: list[Finding]) -> dict[Status, int]:
+        return {status: sum(f.status is status for f in findings) for status in Status}

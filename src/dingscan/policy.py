@@ -1,0 +1,104 @@
+"""The baseline's parameters: what "hardened" means for this organisation.
+
+Thresholds, approved domains, allow-lists and role pairs are data, with the catalogue's defaults,
+so a control's code never hard-codes an organisation's choices. The policy file is YAML; a wrong
+key, a wrong type or an impossible value is one line naming the key and the file line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from dingscan.yamlfile import YamlFileError, load_yaml_mapping, locate
+
+#: Consumer mail services: an address here is a person's own mailbox, outside the company's
+#: control, retention and offboarding (DT.IDN.3). ``personal_webmail_domains`` adds to it.
+BUILTIN_PERSONAL_WEBMAIL = frozenset(
+    {
+        "gmail.com", "googlemail.com", "hotmail.com", "hotmail.com.hk", "outlook.com", "live.com",
+        "msn.com", "yahoo.com", "yahoo.com.hk", "ymail.com", "icloud.com", "me.com", "mac.com",
+        "qq.com", "foxmail.com", "163.com", "126.com", "yeah.net", "sina.com", "sina.cn",
+        "sohu.com", "aliyun.com", "139.com", "proton.me", "protonmail.com", "gmx.com",
+        "mail.com", "aol.com", "yandex.com", "zoho.com", "netvigator.com",
+    }
+)  # fmt: skip
+
+
+class PolicyError(ValueError):
+    """A policy file that cannot be used; the message is one line naming file, line and key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AdminBounds(_Section):
+    primary_min: int = Field(1, ge=0)
+    primary_max: int = Field(3, ge=1)
+    sub_max: int = Field(10, ge=0)
+    org_wide_sub_admins_allowed: list[str] = Field(
+        default_factory=list, description="userids of sub-admins allowed to manage the whole organisation"
+    )
+
+    @model_validator(mode="after")
+    def _bounds_make_sense(self) -> Self:
+        if self.primary_max < self.primary_min:
+            raise ValueError("primary_max is below primary_min")
+        return self
+
+
+class Policy(_Section):
+    corporate_domains: list[str] = Field(
+        default_factory=list, description="approved corporate email domains (subdomains included)"
+    )
+    personal_webmail_domains: list[str] = Field(
+        default_factory=list, description="extra consumer mail domains, added to the built-in list"
+    )
+    admins: AdminBounds = Field(default_factory=AdminBounds)
+
+    @field_validator("corporate_domains", "personal_webmail_domains")
+    @classmethod
+    def _domains_lowercase(cls, domains: list[str]) -> list[str]:
+        cleaned = [d.strip().lower().lstrip("@") for d in domains]
+        if bad := [d for d in cleaned if "." not in d or " " in d]:
+            raise ValueError(f"not a domain: {bad[0]!r}")
+        return cleaned
+
+    @property
+    def webmail_domains(self) -> frozenset[str]:
+        return BUILTIN_PERSONAL_WEBMAIL | set(self.personal_webmail_domains)
+
+    @classmethod
+    def load(cls, path: Path) -> Policy:
+        try:
+            raw, root = load_yaml_mapping(path)
+        except YamlFileError as exc:
+            raise PolicyError(str(exc)) from None
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as exc:
+            raise PolicyError(_first_error(path, root, exc)) from None
+
+
+def _first_error(path: Path, root: Any, exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    keys = [str(k) for k in error["loc"]]
+    line = locate(root, error["loc"])
+    where = f"{path}:{line}" if line else str(path)
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key"
+    return f"{where}: {'.'.join(keys) or '(top level)'}: {message}"
+
+
+def domain_of(address: str) -> str:
+    return address.rsplit("@", 1)[-1].strip().lower()
+
+
+def on_domains(address: str, domains: list[str] | frozenset[str]) -> bool:
+    """True when the address is on one of the domains or a subdomain of one."""
+    domain = domain_of(address)
+    return any(domain == d or domain.endswith("." + d) for d in domains)

@@ -1,0 +1,57 @@
+"""Reading the user-facing YAML files (policy, attestations, config) with errors that name a line.
+
+PyYAML's ``safe_load`` gives plain data but forgets where it came from; composing the node tree
+alongside lets a validation error point at ``policy.yaml:12``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class YamlFileError(ValueError):
+    pass
+
+
+def load_yaml_mapping(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
+    """The file's top-level mapping and its node tree; an empty file is an empty mapping."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise YamlFileError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise YamlFileError(f"{path}: cannot read: {exc}") from None
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
+        raise YamlFileError(f"{path}:{line}: not valid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise YamlFileError(f"{path}: not valid YAML: {exc}") from None
+    if data is None:
+        return {}, None
+    if not isinstance(data, dict):
+        raise YamlFileError(f"{path}: expected a mapping of keys at the top level")
+    return data, root
+
+
+def locate(root: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
+    """The 1-based line of the node at ``loc`` (or of its nearest existing parent)."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            node = None
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
