@@ -40,4 +40,6 @@ class CorporateEmailDomains(RuleCheck):
         for user in snapshot.users.get():
             foreign = [a for a in user.addresses if not on_domains(a, policy.corporate_domains)]
             if foreign:
-                yield user_resource(user, f"address not on a corporate domain: {', '.join(foreign)}", addresses=foreign)
+                yield user_resource(
+                    user, f"address not on a corporate domain: {', '.join(foreign)}", addresses=foreign
+                )

@@ -39,5 +39,8 @@ class NoPersonalWebmail(RuleCheck):
             if personal:
                 role = "administrator" if user.userid in admin_ids else "member"
                 yield user_resource(
-                    user, f"{role} uses personal webmail: {', '.join(personal)}", addresses=personal, is_admin=role == "administrator"
+                    user,
+                    f"{role} uses personal webmail: {', '.join(personal)}",
+                    addresses=personal,
+                    is_admin=role == "administrator",
                 )

@@ -31,7 +31,10 @@ class PrimaryAdminCount(Check):
         count = len(primaries)
         evidence = {"primary_admins": count, "min": bounds.primary_min, "max": bounds.primary_max}
         if bounds.primary_min <= count <= bounds.primary_max:
-            return Outcome.passed(f"{count} primary administrators (allowed {bounds.primary_min}-{bounds.primary_max})", **evidence)
+            return Outcome.passed(
+                f"{count} primary administrators (allowed {bounds.primary_min}-{bounds.primary_max})",
+                **evidence,
+            )
         resources = [
             Resource(
                 type="admin",

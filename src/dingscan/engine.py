@@ -137,7 +137,9 @@ def run_check(check: Check, snapshot: Snapshot, policy: Policy) -> Finding:
 
 def _fail_closed_outcome(check: Check, snapshot: Snapshot, policy: Policy) -> Outcome:
     sections = {name: snapshot.section(name) for name in check.requires}
-    missing = {n: s for n, s in sections.items() if s.status in (SectionStatus.FAILED, SectionStatus.NOT_APPLICABLE)}
+    missing = {
+        n: s for n, s in sections.items() if s.status in (SectionStatus.FAILED, SectionStatus.NOT_APPLICABLE)
+    }
     if missing:
         reasons = "; ".join(f"{name}: {s.reason}" for name, s in missing.items())
         if all(s.status is SectionStatus.NOT_APPLICABLE for s in missing.values()):

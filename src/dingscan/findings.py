@@ -40,9 +40,7 @@ class _Frozen(BaseModel):
 class Resource(_Frozen):
     """One DingTalk object a finding is about, named by its DingTalk id, with what convicts it."""
 
-    type: Literal[
-        "user", "admin", "department", "role", "external_contact", "partner_org", "app", "org"
-    ]
+    type: Literal["user", "admin", "department", "role", "external_contact", "partner_org", "app", "org"]
     id: str
     name: str | None = None
     detail: str
@@ -93,7 +91,9 @@ class ScanInfo(_Frozen):
     mode: Literal["live", "replay"]
     started_at: datetime
     finished_at: datetime
-    as_of: datetime = Field(description="The moment checks judged time against (the recording time in replay)")
+    as_of: datetime = Field(
+        description="The moment checks judged time against (the recording time in replay)"
+    )
     tenant: Tenant
     api_usage: ApiUsage | None = None
     bundle: str | None = Field(default=None, description="Fixture bundle recorded or replayed")

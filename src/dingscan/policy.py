@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Self
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from dingscan.yamlfile import YamlFileError, load_yaml_mapping, locate
+from dingscan.yamlfile import YamlFileError, locate, parse_yaml_mapping
 
 #: Consumer mail services: an address here is a person's own mailbox, outside the company's
 #: control, retention and offboarding (DT.IDN.3). ``personal_webmail_domains`` adds to it.
@@ -74,16 +75,27 @@ class Policy(_Section):
     @classmethod
     def load(cls, path: Path) -> Policy:
         try:
-            raw, root = load_yaml_mapping(path)
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PolicyError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+        return cls.parse(text, str(path))
+
+    @classmethod
+    def parse(cls, text: str, source: str) -> Policy:
+        try:
+            raw, root = parse_yaml_mapping(text, source)
         except YamlFileError as exc:
             raise PolicyError(str(exc)) from None
         try:
             return cls.model_validate(raw)
         except ValidationError as exc:
-            raise PolicyError(_first_error(path, root, exc)) from None
+            raise PolicyError(_first_error(source, root, exc)) from None
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
-def _first_error(path: Path, root: Any, exc: ValidationError) -> str:
+def _first_error(path: str, root: Any, exc: ValidationError) -> str:
     error = exc.errors()[0]
     keys = [str(k) for k in error["loc"]]
     line = locate(root, error["loc"])

@@ -25,6 +25,11 @@ def load_yaml_mapping(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
         raise YamlFileError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise YamlFileError(f"{path}: cannot read: {exc}") from None
+    return parse_yaml_mapping(text, str(path))
+
+
+def parse_yaml_mapping(text: str, path: str) -> tuple[dict[str, Any], yaml.Node | None]:
+    """Like :func:`load_yaml_mapping` for text already read; ``path`` names it in errors."""
     try:
         data = yaml.safe_load(text)
         root = yaml.compose(text, Loader=yaml.SafeLoader)

@@ -42,20 +42,19 @@ class AccessTokenCache:
     async def get(self) -> str:
         async with self._lock:
             if self._token is None or self._clock() >= self._refresh_at:
-                await self._renew()
-            assert self._token is not None
+                return await self._renew()
             return self._token
 
     async def refresh(self, rejected: str) -> str:
         """A fresh token after DingTalk rejected ``rejected``; reuses one already renewed."""
         async with self._lock:
-            if self._token == rejected:
-                await self._renew()
-            assert self._token is not None
+            if self._token is None or self._token == rejected:
+                return await self._renew()
             return self._token
 
-    async def _renew(self) -> None:
+    async def _renew(self) -> str:
         issued = await self._fetch()
         SECRETS.register(issued.value)
         self._token = issued.value
         self._refresh_at = self._clock() + max(issued.expires_in - REFRESH_MARGIN_S, issued.expires_in / 2)
+        return issued.value

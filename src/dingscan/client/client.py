@@ -178,7 +178,9 @@ class DingTalkClient:
         try:
             return IssuedToken(str(answer["accessToken"]), float(answer.get("expireIn", 7200)))
         except (KeyError, TypeError, ValueError) as exc:
-            raise MalformedResponse("token", "no accessToken in the answer", endpoint=ep.ACCESS_TOKEN) from exc
+            raise MalformedResponse(
+                "token", "no accessToken in the answer", endpoint=ep.ACCESS_TOKEN
+            ) from exc
 
     async def _send(
         self,
@@ -260,7 +262,9 @@ class DingTalkClient:
         if is_ip_ban(answer):
             raise IpBanned("punish", "per-IP ban", endpoint=endpoint)
         if endpoint.host is Host.API and response.status_code >= 400:
-            raise api_error(response.status_code, answer if isinstance(answer, dict) else None, endpoint, request_id)
+            raise api_error(
+                response.status_code, answer if isinstance(answer, dict) else None, endpoint, request_id
+            )
         if response.status_code >= 500:
             raise api_error(response.status_code, None, endpoint, request_id)
         if not isinstance(answer, dict):

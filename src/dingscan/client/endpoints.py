@@ -77,9 +77,7 @@ DEPARTMENT_LISTSUB = Endpoint(
 DEPARTMENT_GET = Endpoint(
     "department/get", Host.OAPI, "POST", "/topapi/v2/department/get", "qyapi_get_department_list"
 )
-USER_LIST = Endpoint(
-    "user/list", Host.OAPI, "POST", "/topapi/v2/user/list", "qyapi_get_department_member"
-)
+USER_LIST = Endpoint("user/list", Host.OAPI, "POST", "/topapi/v2/user/list", "qyapi_get_department_member")
 USER_GET = Endpoint("user/get", Host.OAPI, "POST", "/topapi/v2/user/get", "qyapi_get_member")
 
 # --- administrators and roles ---------------------------------------------------------------

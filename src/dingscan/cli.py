@@ -1,0 +1,225 @@
+"""The ``dingscan`` command: parse options, call the pipeline, print results, pick the exit code.
+
+Every error a user can cause (options, files, credentials, DingTalk refusing) ends as one line
+on stderr and a documented exit code, never a traceback; ``--log-level debug`` shows details.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+import threading
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import structlog
+
+from dingscan import __version__
+from dingscan.check import Check
+from dingscan.collect import ScanAborted
+from dingscan.engine import CheckLoadError, load_checks
+from dingscan.evidence import BundleError, read_bundle
+from dingscan.exitcodes import ExitCode, exit_code_for
+from dingscan.findings import FindingsDocument
+from dingscan.logs import configure_logging
+from dingscan.policy import Policy, PolicyError
+from dingscan.redaction import SECRETS
+from dingscan.report.console import render_summary
+from dingscan.report.json import render_json, write_json
+from dingscan.report.progress import TerminalProgress
+from dingscan.resources import packaged_path
+from dingscan.scan import ScanResult, compare_with_recording, replay_bundle, scan_live
+from dingscan.settings import ConfigError, load_settings
+
+log = structlog.get_logger(__name__)
+T = TypeVar("T")
+
+DEMO_BUNDLE = "fixtures/demo"
+_USER_ERRORS = (ConfigError, PolicyError, BundleError, CheckLoadError, FileExistsError)
+
+
+class UsageError(Exception):
+    """Bad options or arguments, found after parsing."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    configure_logging(args.log_level, args.log_format)
+    command: Callable[[argparse.Namespace], ExitCode] = args.command
+    try:
+        return int(command(args))
+    except (*_USER_ERRORS, UsageError) as exc:
+        return _fail(ExitCode.USAGE, str(exc))
+    except ScanAborted as exc:
+        return _fail(ExitCode.FATAL, f"scan aborted: {exc}")
+    except TimeoutError:
+        return _fail(ExitCode.FATAL, "scan aborted: it took longer than scan_timeout")
+    except KeyboardInterrupt:
+        return _fail(ExitCode.INTERRUPTED, "interrupted; no output was written")
+    except OSError as exc:
+        return _fail(ExitCode.USAGE, f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+    except Exception as exc:
+        log.debug("internal error", exc_info=True)
+        return _fail(
+            ExitCode.FATAL, f"internal error: {type(exc).__name__}: {exc} (rerun with --log-level debug)"
+        )
+
+
+def _fail(code: ExitCode, message: str) -> int:
+    print(f"dingscan: error: {SECRETS.scrub(message)}", file=sys.stderr)
+    return int(code)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dingscan",
+        description="Security posture scanner for DingTalk tenants (DingTalk Hardening Baseline v1).",
+        epilog="Exit codes: 0 no failures, 1 failures found, 2 bad usage/config, "
+        "3 some controls not evaluated, 4 fatal, 130 interrupted.",
+    )
+    parser.add_argument("--version", action="version", version=f"dingscan {__version__}")
+    parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+    parser.add_argument("--log-format", default="text", choices=["text", "json"])
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="scan the bundled demo tenant (offline, no credentials)")
+    _output_options(demo)
+    demo.set_defaults(command=_demo)
+
+    scan = commands.add_parser("scan", help="scan a real tenant (credentials from DINGSCAN_* variables)")
+    scan.add_argument("--config", type=Path, help="YAML file with connection settings")
+    scan.add_argument("--policy", type=Path, help="YAML file with baseline parameters")
+    scan.add_argument("--corp-id", help="the tenant's corpId (env DINGSCAN_CORP_ID)")
+    scan.add_argument("--oapi-url", help="old API host (env DINGSCAN_OAPI_URL)")
+    scan.add_argument("--api-url", help="new API host (env DINGSCAN_API_URL)")
+    scan.add_argument("--qps", type=float, help="calls per second per API (default 20)")
+    scan.add_argument(
+        "--record", type=Path, metavar="DIR", help="also write a fixture bundle of every exchange"
+    )
+    scan.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    _output_options(scan)
+    _checks_option(scan)
+    scan.set_defaults(command=_scan)
+
+    replay = commands.add_parser("replay", help="re-run a recorded scan offline from a fixture bundle")
+    replay.add_argument("bundle", type=Path)
+    replay.add_argument("--policy", type=Path, help="judge against this policy instead of the recorded one")
+    _output_options(replay)
+    _checks_option(replay)
+    replay.set_defaults(command=_replay)
+
+    checks = commands.add_parser("checks", help="list the loaded checks")
+    _checks_option(checks)
+    checks.set_defaults(command=_list_checks)
+
+    emulator = commands.add_parser("emulator", help="serve a DingTalk emulator on loopback for experiments")
+    emulator.add_argument("--tenant", type=Path, help="tenant YAML (default: the demo tenant)")
+    emulator.set_defaults(command=_emulator)
+    return parser
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", type=Path, metavar="FILE", help="write the findings JSON here")
+    parser.add_argument("--json", action="store_true", help="print the findings JSON instead of the summary")
+
+
+def _checks_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--checks-dir",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also load checks from DIR",
+    )
+
+
+def _checks(args: argparse.Namespace) -> list[Check]:
+    return load_checks(args.checks_dir)
+
+
+def _publish(result: ScanResult, args: argparse.Namespace) -> ExitCode:
+    document: FindingsDocument = result.document
+    if args.output:
+        write_json(document, args.output)
+    sys.stdout.write(render_json(document) if args.json else render_summary(document))
+    return exit_code_for(document)
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run the pipeline; SIGTERM ends it like Ctrl-C, before any output is written."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+    return asyncio.run(coroutine)
+
+
+def _scan(args: argparse.Namespace) -> ExitCode:
+    settings = load_settings(
+        args.config, corp_id=args.corp_id, oapi_url=args.oapi_url, api_url=args.api_url, qps=args.qps
+    )
+    policy = Policy.load(args.policy) if args.policy else Policy()
+    checks = _checks(args)
+    if args.record and args.record.exists() and any(args.record.iterdir()):
+        raise UsageError(f"{args.record} already exists and is not empty; choose a new folder for the bundle")
+    progress = TerminalProgress() if sys.stderr.isatty() and not args.quiet else None
+    result = _run(scan_live(settings, policy=policy, checks=checks, record_to=args.record, progress=progress))
+    return _publish(result, args)
+
+
+def _replay(args: argparse.Namespace) -> ExitCode:
+    bundle = read_bundle(args.bundle)
+    policy = (
+        Policy.load(args.policy)
+        if args.policy
+        else Policy.parse(bundle.policy_yaml, f"{args.bundle}/policy.yaml")
+    )
+    result = _run(replay_bundle(bundle, policy=policy, checks=_checks(args)))
+    if not args.policy and not args.checks_dir:
+        differences = compare_with_recording(bundle, result.document)
+        verdict = "identical to" if not differences else f"DIFFERENT from ({', '.join(differences)})"
+        print(f"replay: findings {verdict} the recorded scan", file=sys.stderr)
+    return _publish(result, args)
+
+
+def _demo(args: argparse.Namespace) -> ExitCode:
+    args.bundle, args.policy, args.checks_dir = packaged_path(DEMO_BUNDLE), None, []
+    return _replay(args)
+
+
+def _list_checks(args: argparse.Namespace) -> ExitCode:
+    rows = [
+        (c.metadata.control_id, c.metadata.severity.value, c.metadata.title, c.metadata.evidence)
+        for c in _checks(args)
+    ]
+    print(f"{'CONTROL':<10} {'SEVERITY':<9} {'TITLE':<58} EVIDENCE")
+    for control_id, severity, title, evidence in rows:
+        print(f"{control_id:<10} {severity:<9} {title:<58} {evidence}")
+    print(f"\n{len(rows)} checks")
+    return ExitCode.OK
+
+
+def _emulator(args: argparse.Namespace) -> ExitCode:
+    from dingscan.emulator import Emulator, load_tenant  # only this command needs the emulator
+
+    tenant = load_tenant(args.tenant or packaged_path("fixtures/tenants/demo.yaml"))
+    with Emulator(tenant) as emu:
+        settings = {
+            "DINGSCAN_OAPI_URL": emu.oapi_url,
+            "DINGSCAN_API_URL": emu.api_url,
+            "DINGSCAN_APP_KEY": emu.app_key,
+            "DINGSCAN_APP_SECRET": emu.app_secret,
+            "DINGSCAN_CORP_ID": tenant.corp_id,
+        }
+        print("DingTalk emulator running; scan it from another shell with:")
+        print(" ".join(f"{k}={json.dumps(v)}" for k, v in settings.items()) + " dingscan scan")
+        print("Press Ctrl-C to stop.", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("emulator stopped", file=sys.stderr)
+    return ExitCode.OK

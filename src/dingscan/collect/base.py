@@ -1,0 +1,86 @@
+"""What every collector area shares: turning DingTalk errors into a section's "why not".
+
+An area's coroutine returns a :class:`Section`; this runner catches what DingTalk answered
+instead of data and records it as the reason, so checks fail closed with a sentence a person can
+act on. Errors that make the whole scan meaningless (bad credentials, banned IP) are kept aside
+and end the scan after the other areas have stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar
+
+import structlog
+from pydantic import ValidationError
+
+from dingscan.client.errors import DingTalkError, NotEnabled
+from dingscan.snapshot import Section, SectionStatus
+
+log = structlog.get_logger(__name__)
+T = TypeVar("T")
+
+
+class Progress(Protocol):
+    """Where the collector reports what it is doing (a terminal line, or nothing)."""
+
+    def started(self, area: str) -> None: ...
+
+    def finished(self, area: str, section: Section[Any]) -> None: ...
+
+
+class QuietProgress:
+    def started(self, area: str) -> None:
+        pass
+
+    def finished(self, area: str, section: Section[Any]) -> None:
+        pass
+
+
+class ScanAborted(Exception):
+    """DingTalk said no scan can succeed (credentials, IP allow-list, IP ban)."""
+
+
+class SectionRunner:
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self.fatal: DingTalkError | None = None
+
+    async def run(self, area: str, collect: Callable[[], Awaitable[Section[T]]]) -> Section[T]:
+        self._progress.started(area)
+        section = await self._guarded(area, collect)
+        log.info("section collected", area=area, status=section.status.value, reason=section.reason)
+        self._progress.finished(area, section)
+        return section
+
+    async def _guarded(self, area: str, collect: Callable[[], Awaitable[Section[T]]]) -> Section[T]:
+        try:
+            return await collect()
+        except NotEnabled as error:
+            return Section[T].failed(error.reason, SectionStatus.NOT_APPLICABLE)
+        except DingTalkError as error:
+            if error.fatal and self.fatal is None:
+                self.fatal = error
+            return Section[T].failed(error.reason)
+        except (ValidationError, KeyError, TypeError, ValueError) as error:
+            log.warning("unreadable answer", area=area, error=str(error))
+            return Section[T].failed(f"DingTalk's answer for {area} could not be read: {_first_line(error)}")
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+def from_epoch_ms(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
+
+
+def as_bool(value: Any) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() == "true"
+    return bool(value)

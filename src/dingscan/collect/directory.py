@@ -1,0 +1,116 @@
+"""The directory: the department tree, then every member of every department.
+
+DingTalk lists only the direct children of a department and only its direct members, so the
+tree is walked breadth-first from the root (one level at a time, concurrently) and members are
+listed per department with ``contain_access_limit`` on (access-restricted staff are members too),
+then de-duplicated by userid. A department outside the app's contact scope makes the inventory
+partial, never silently smaller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
+
+from dingscan.client import endpoints as ep
+from dingscan.client.errors import OutOfScope
+from dingscan.client.paging import Caller, cursor_pages, items_at
+from dingscan.collect.base import as_bool, from_epoch_ms
+from dingscan.snapshot import Department, Section, SectionStatus, User
+
+ROOT_DEPT = 1
+T = TypeVar("T")
+
+
+async def collect_departments(client: Caller) -> Section[list[Department]]:
+    tree = {ROOT_DEPT: Department(dept_id=ROOT_DEPT, name="(root)")}
+    level = [ROOT_DEPT]
+    hidden: list[int] = []
+    while level:
+        answers = await _each(level, lambda d: client.call(ep.DEPARTMENT_LISTSUB, body={"dept_id": d}))
+        level = []
+        for parent, answer in answers:
+            if answer is None:
+                hidden.append(parent)
+                continue
+            for raw in items_at(answer, "result", endpoint=ep.DEPARTMENT_LISTSUB):
+                department = _department(raw)
+                if department.dept_id not in tree:
+                    tree[department.dept_id] = department
+                    level.append(department.dept_id)
+    departments = list(tree.values())
+    if hidden:
+        return Section.partial(
+            departments, f"sub-departments of {sorted(hidden)} are outside the app's contact scope"
+        )
+    return Section.collected(departments)
+
+
+async def collect_users(client: Caller, departments: Section[list[Department]]) -> Section[list[User]]:
+    if departments.data is None:
+        return Section[list[User]].failed(f"the department tree was not collected: {departments.reason}")
+    answers = await _each([d.dept_id for d in departments.data], lambda d: _members(client, d))
+    users: dict[str, User] = {}
+    hidden = []
+    for dept_id, members in answers:
+        if members is None:
+            hidden.append(dept_id)
+            continue
+        for raw in members:
+            user = _user(raw)
+            users.setdefault(user.userid, user)
+    found = sorted(users.values(), key=lambda u: u.userid)
+    if hidden:
+        return Section.partial(
+            found, f"members of departments {sorted(hidden)} are outside the app's contact scope"
+        )
+    if departments.status is SectionStatus.PARTIAL:
+        return Section.partial(found, departments.reason or "the department tree is partial")
+    return Section.collected(found)
+
+
+async def _members(client: Caller, dept_id: int) -> list[Any]:
+    body = {"dept_id": dept_id, "contain_access_limit": True, "language": "en_US"}
+    return [raw async for page in cursor_pages(client, ep.USER_LIST, body, size=100) for raw in page]
+
+
+async def _each(keys: Iterable[int], fetch: Callable[[int], Awaitable[T]]) -> list[tuple[int, T | None]]:
+    """``fetch`` for every key concurrently; a key outside the app's scope maps to None."""
+    keys = list(keys)
+    results = await asyncio.gather(*(_scoped(fetch(k)) for k in keys))
+    return list(zip(keys, results, strict=True))
+
+
+async def _scoped(call: Awaitable[T]) -> T | None:
+    try:
+        return await call
+    except OutOfScope:
+        return None
+
+
+def _department(raw: dict[str, Any]) -> Department:
+    parent = raw.get("parent_id")
+    return Department(
+        dept_id=int(raw["dept_id"]),
+        name=str(raw.get("name", "")),
+        parent_id=int(parent) if parent is not None else None,
+        from_union_org=as_bool(raw.get("from_union_org")),
+    )
+
+
+def _user(raw: dict[str, Any]) -> User:
+    return User(
+        userid=str(raw["userid"]),
+        name=str(raw.get("name", "")),
+        email=raw.get("email") or None,
+        org_email=raw.get("org_email") or None,
+        active=as_bool(raw.get("active")),
+        admin=bool(as_bool(raw.get("admin"))),
+        boss=bool(as_bool(raw.get("boss"))),
+        dept_ids=[int(d) for d in raw.get("dept_id_list") or []],
+        hired_at=from_epoch_ms(raw.get("hired_date")),
+        exclusive_account=bool(as_bool(raw.get("exclusive_account"))),
+        exclusive_account_type=raw.get("exclusive_account_type"),
+        disable_status=as_bool(raw.get("disable_status")),
+    )

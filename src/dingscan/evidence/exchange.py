@@ -1,0 +1,99 @@
+"""One recorded HTTP exchange, and the normal form that recording and replay both key it by.
+
+Secrets are removed here, once, for both directions: the ``access_token`` query parameter and
+the token header are never stored, the token request's ``appSecret`` and the token answer's
+``accessToken`` are replaced. Replay compares requests in the same normal form, so it needs no
+credentials at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ConfigDict
+
+from dingscan.client.endpoints import ACCESS_TOKEN, Host
+from dingscan.redaction import REDACTED, SECRETS
+
+TOKEN_PLACEHOLDER = "recorded-token-removed"
+#: Request fields that carry credentials; never part of a stored request or a replay key.
+_CREDENTIAL_FIELDS = ("appKey", "appSecret", "access_token")
+
+
+class RecordedRequest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    host: Host
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any = None
+
+    def key(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+
+
+class RecordedResponse(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    status: int
+    content_type: str | None = None
+    request_id: str | None = None
+    text: str | None = None
+    base64: str | None = None  # for bodies that are not UTF-8 (kept byte for byte)
+
+    def content(self) -> bytes:
+        if self.base64 is not None:
+            return base64.b64decode(self.base64)
+        return (self.text or "").encode("utf-8")
+
+
+class Exchange(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    seq: int
+    request: RecordedRequest
+    response: RecordedResponse | None = None
+    error: str | None = None  # transport failure instead of a response: "timeout", "connection"
+
+
+def normalise_request(host: Host, path: str, request: httpx.Request) -> RecordedRequest:
+    """``path`` is the API path below the host's base URL, so bundles do not depend on where the
+    hosts were (real DingTalk, a proxy, the emulator's ephemeral ports)."""
+    query = {k: v for k, v in sorted(request.url.params.multi_items()) if k not in _CREDENTIAL_FIELDS}
+    body: Any = None
+    if request.content:
+        try:
+            body = json.loads(request.content)
+        except ValueError:
+            body = SECRETS.scrub(request.content.decode("utf-8", "replace"))
+    if isinstance(body, dict):
+        body = {k: (REDACTED if k in _CREDENTIAL_FIELDS else v) for k, v in sorted(body.items())}
+    return RecordedRequest(host=host, method=request.method, path=path, query=query, body=body)
+
+
+def record_response(request: RecordedRequest, response: httpx.Response, content: bytes) -> RecordedResponse:
+    if request.path == ACCESS_TOKEN.path:
+        content = _without_token(content)
+    meta = {
+        "status": response.status_code,
+        "content_type": response.headers.get("content-type"),
+        "request_id": response.headers.get("x-acs-request-id"),
+    }
+    try:
+        return RecordedResponse(**meta, text=SECRETS.scrub(content.decode("utf-8")))
+    except UnicodeDecodeError:
+        return RecordedResponse(**meta, base64=base64.b64encode(content).decode("ascii"))
+
+
+def _without_token(content: bytes) -> bytes:
+    try:
+        answer = json.loads(content)
+    except ValueError:
+        return content
+    if isinstance(answer, dict) and "accessToken" in answer:
+        answer["accessToken"] = TOKEN_PLACEHOLDER
+    return json.dumps(answer, ensure_ascii=False).encode("utf-8")

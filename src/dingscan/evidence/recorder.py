@@ -1,0 +1,52 @@
+"""Recording at the transport boundary: every exchange, exactly as the client saw it.
+
+Because the recorder sits below the client, a replay runs the very same client, collector and
+checks code as the live scan; only the bytes come from the bundle instead of the network.
+Failed exchanges (timeouts, resets) are recorded too, so a replay reproduces retries.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import httpx
+
+from dingscan.client.hosts import HostMap
+from dingscan.evidence.exchange import Exchange, normalise_request, record_response
+
+#: Headers that describe the wire encoding of a body we hand on already decoded.
+_ENCODING_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
+
+
+class RecordingTransport(httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport, hosts: HostMap) -> None:
+        self._inner = inner
+        self._hosts = hosts
+        self._seq = itertools.count()
+        self.exchanges: list[Exchange] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        located = self._hosts.locate(request.url)
+        if located is None:
+            raise httpx.UnsupportedProtocol(f"not a DingTalk host: {request.url.host}", request=request)
+        recorded = normalise_request(*located, request)
+        seq = next(self._seq)
+        try:
+            response = await self._inner.handle_async_request(request)
+            content = await response.aread()
+        except httpx.TimeoutException:
+            self.exchanges.append(Exchange(seq=seq, request=recorded, error="timeout"))
+            raise
+        except httpx.TransportError as exc:
+            self.exchanges.append(
+                Exchange(seq=seq, request=recorded, error=f"connection: {type(exc).__name__}")
+            )
+            raise
+        self.exchanges.append(
+            Exchange(seq=seq, request=recorded, response=record_response(recorded, response, content))
+        )
+        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _ENCODING_HEADERS]
+        return httpx.Response(response.status_code, headers=headers, content=content, request=request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()

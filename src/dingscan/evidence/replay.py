@@ -1,0 +1,48 @@
+"""Replay: serve a bundle's recorded answers to the unchanged client, offline.
+
+Requests are matched by their normal form (host, method, path, query and body without
+credentials). Several recorded answers to the same request are served in recorded order (a
+throttled attempt, then its successful retry), the last one repeating. A request the bundle does
+not hold raises :class:`NotRecorded`, which fails that snapshot section with "not in recording"
+instead of crashing the replay.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+
+import httpx
+
+from dingscan.client.endpoints import find_endpoint
+from dingscan.client.errors import NotRecorded
+from dingscan.client.hosts import HostMap
+from dingscan.evidence.exchange import Exchange, normalise_request
+
+
+class ReplayTransport(httpx.AsyncBaseTransport):
+    def __init__(self, exchanges: list[Exchange], hosts: HostMap) -> None:
+        self._hosts = hosts
+        self._answers: dict[str, deque[Exchange]] = defaultdict(deque)
+        for exchange in sorted(exchanges, key=lambda e: e.seq):
+            self._answers[exchange.request.key()].append(exchange)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        located = self._hosts.locate(request.url)
+        if located is None:
+            raise httpx.UnsupportedProtocol(f"not a DingTalk host: {request.url.host}", request=request)
+        host, path = located
+        answers = self._answers.get(normalise_request(host, path, request).key())
+        if not answers:
+            raise NotRecorded("not-recorded", endpoint=find_endpoint(host, request.method, path))
+        exchange = answers.popleft() if len(answers) > 1 else answers[0]
+        if exchange.error == "timeout":
+            raise httpx.ReadTimeout("recorded timeout", request=request)
+        if exchange.error is not None or exchange.response is None:
+            raise httpx.ConnectError(f"recorded {exchange.error}", request=request)
+        recorded = exchange.response
+        headers = {
+            k: v
+            for k, v in (("content-type", recorded.content_type), ("x-acs-request-id", recorded.request_id))
+            if v is not None
+        }
+        return httpx.Response(recorded.status, headers=headers, content=recorded.content(), request=request)

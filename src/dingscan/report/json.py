@@ -1,0 +1,16 @@
+"""The findings document as JSON: the versioned format the SOC ingests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dingscan.findings import FindingsDocument
+from dingscan.fsutil import atomic_write_text
+
+
+def render_json(document: FindingsDocument) -> str:
+    return document.model_dump_json(indent=2) + "\n"
+
+
+def write_json(document: FindingsDocument, path: Path) -> None:
+    atomic_write_text(path, render_json(document))

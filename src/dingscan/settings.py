@@ -1,0 +1,87 @@
+"""How to reach the tenant: credentials, hosts, limits.
+
+Values come from, highest first: command-line options, ``DINGSCAN_*`` environment variables, an
+optional YAML config file. The app secret is a ``SecretStr`` (it never shows in a repr, a log or
+an error) and is best given by environment or a secrets manager, not in the config file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from dingscan.client.hosts import DEFAULT_API_URL, DEFAULT_OAPI_URL
+from dingscan.yamlfile import YamlFileError, load_yaml_mapping
+
+
+class ConfigError(ValueError):
+    """Configuration that cannot be used; one line naming the setting."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DINGSCAN_", extra="forbid", frozen=True)
+
+    app_key: str | None = None
+    app_secret: SecretStr | None = None
+    corp_id: str | None = None
+    oapi_url: str = DEFAULT_OAPI_URL
+    api_url: str = DEFAULT_API_URL
+    qps: float = Field(20.0, gt=0, le=1000, description="calls per second per API (60 with the add-on)")
+    timeout: float = Field(20.0, gt=0, le=300, description="seconds per HTTP request")
+    scan_timeout: float = Field(1800.0, gt=0, description="seconds for the whole scan")
+
+    @field_validator("oapi_url", "api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (or http:// for a local emulator)")
+        return value.rstrip("/")
+
+    def credentials(self) -> tuple[str, SecretStr]:
+        if not self.app_key or not self.app_secret or not self.app_secret.get_secret_value():
+            raise ConfigError("no app credentials: set DINGSCAN_APP_KEY and DINGSCAN_APP_SECRET")
+        return self.app_key, self.app_secret
+
+
+class _FileValues(PydanticBaseSettingsSource):
+    def __init__(self, settings_cls: type[BaseSettings], values: dict[str, Any]) -> None:
+        super().__init__(settings_cls)
+        self._values = values
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self._values)
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from options (``overrides`` that are not None), environment and ``config_file``."""
+    try:
+        file_values = load_yaml_mapping(config_file)[0] if config_file else {}
+    except YamlFileError as exc:
+        raise ConfigError(str(exc)) from None
+
+    class _Layered(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            return init_settings, env_settings, _FileValues(settings_cls, file_values)
+
+    try:
+        return _Layered(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(k) for k in error["loc"])
+        message = "unknown setting" if error["type"] == "extra_forbidden" else error["msg"]
+        source = f"{config_file}: " if config_file else ""
+        raise ConfigError(f"{source}{key}: {message.removeprefix('Value error, ')}") from None
