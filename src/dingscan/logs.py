@@ -18,6 +18,16 @@ from dingscan.redaction import SECRETS
 LogFormat = Literal["text", "json"]
 
 
+class _CurrentStderr:
+    """Whatever ``sys.stderr`` is when a line is written (test runners and daemons swap it)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 class _ScrubbingRenderer:
     """Renders a log line, then blanks out every registered secret in it."""
 
@@ -46,6 +56,6 @@ def configure_logging(level: str = "warning", fmt: LogFormat = "text") -> None:
             _ScrubbingRenderer(renderer),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level.upper()]),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(_CurrentStderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=False,
     )

@@ -58,6 +58,7 @@ async def scan_live(
         hosts=hosts,
         calls_per_second=settings.qps,
         timeout=settings.timeout,
+        retry=RetryPolicy(attempts=settings.retry_attempts),
         transport=recorder or transport,
     )
     async with client, asyncio.timeout(settings.scan_timeout):
@@ -85,7 +86,6 @@ async def replay_bundle(bundle: Bundle, *, policy: Policy, checks: Sequence[Chec
         SecretStr("replay-needs-no-secret"),
         hosts=hosts,
         calls_per_second=None,
-        retry=RetryPolicy(),
         transport=ReplayTransport(bundle.exchanges, hosts),
         sleep=_no_wait,
     )

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     qps: float = Field(20.0, gt=0, le=1000, description="calls per second per API (60 with the add-on)")
     timeout: float = Field(20.0, gt=0, le=300, description="seconds per HTTP request")
     scan_timeout: float = Field(1800.0, gt=0, description="seconds for the whole scan")
+    retry_attempts: int = Field(5, ge=1, le=10, description="tries per call for transient failures")
 
     @field_validator("oapi_url", "api_url")
     @classmethod

@@ -108,7 +108,8 @@ class User(_Record):
 
     @property
     def addresses(self) -> list[str]:
-        return [a for a in (self.email, self.org_email) if a]
+        """``email`` and ``org_email``, each once (they are often the same address)."""
+        return list(dict.fromkeys(a for a in (self.email, self.org_email) if a))
 
 
 class Admin(_Record):

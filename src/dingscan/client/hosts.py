@@ -28,12 +28,17 @@ class HostMap:
     def url(self, host: Host, path: str) -> str:
         return self.base(host) + path
 
-    def locate(self, url: httpx.URL) -> tuple[Host, str] | None:
-        """The host a URL is on and the API path below that host's base, or None."""
+    def candidates(self, url: httpx.URL) -> list[tuple[Host, str]]:
+        """Each host whose base the URL is under, with the API path below that base.
+
+        Usually one; both when a single proxy fronts the two hosts on one origin, in which case
+        the endpoint catalogue decides (see :func:`dingscan.client.transport.route`).
+        """
+        found = []
         for host in Host:
             base = httpx.URL(self.base(host))
             prefix = base.path.rstrip("/")
             same_origin = (base.scheme, base.host, base.port) == (url.scheme, url.host, url.port)
             if same_origin and url.path.startswith(prefix + "/"):
-                return host, url.path[len(prefix) :]
-        return None
+                found.append((host, url.path[len(prefix) :]))
+        return found

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict
 from dingscan.client.endpoints import ACCESS_TOKEN, Host
 from dingscan.redaction import REDACTED, SECRETS
 
-TOKEN_PLACEHOLDER = "recorded-token-removed"
+#: What a recorded token answer carries instead of the token (replay sends it back as the token).
+TOKEN_PLACEHOLDER = REDACTED
 #: Request fields that carry credentials; never part of a stored request or a replay key.
 _CREDENTIAL_FIELDS = ("appKey", "appSecret", "access_token")
 

@@ -12,6 +12,7 @@ import itertools
 import httpx
 
 from dingscan.client.hosts import HostMap
+from dingscan.client.transport import route
 from dingscan.evidence.exchange import Exchange, normalise_request, record_response
 
 #: Headers that describe the wire encoding of a body we hand on already decoded.
@@ -26,10 +27,11 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         self.exchanges: list[Exchange] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        located = self._hosts.locate(request.url)
-        if located is None:
-            raise httpx.UnsupportedProtocol(f"not a DingTalk host: {request.url.host}", request=request)
-        recorded = normalise_request(*located, request)
+        routed = route(self._hosts, request)
+        if routed is None:  # the read-only guard above refuses these before they get here
+            raise httpx.UnsupportedProtocol(f"not a DingTalk endpoint: {request.url.path}", request=request)
+        endpoint, path = routed
+        recorded = normalise_request(endpoint.host, path, request)
         seq = next(self._seq)
         try:
             response = await self._inner.handle_async_request(request)

@@ -13,9 +13,9 @@ from collections import defaultdict, deque
 
 import httpx
 
-from dingscan.client.endpoints import find_endpoint
 from dingscan.client.errors import NotRecorded
 from dingscan.client.hosts import HostMap
+from dingscan.client.transport import route
 from dingscan.evidence.exchange import Exchange, normalise_request
 
 
@@ -27,13 +27,13 @@ class ReplayTransport(httpx.AsyncBaseTransport):
             self._answers[exchange.request.key()].append(exchange)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        located = self._hosts.locate(request.url)
-        if located is None:
-            raise httpx.UnsupportedProtocol(f"not a DingTalk host: {request.url.host}", request=request)
-        host, path = located
-        answers = self._answers.get(normalise_request(host, path, request).key())
+        routed = route(self._hosts, request)
+        if routed is None:  # the read-only guard above refuses these before they get here
+            raise httpx.UnsupportedProtocol(f"not a DingTalk endpoint: {request.url.path}", request=request)
+        endpoint, path = routed
+        answers = self._answers.get(normalise_request(endpoint.host, path, request).key())
         if not answers:
-            raise NotRecorded("not-recorded", endpoint=find_endpoint(host, request.method, path))
+            raise NotRecorded("not-recorded", endpoint=endpoint)
         exchange = answers.popleft() if len(answers) > 1 else answers[0]
         if exchange.error == "timeout":
             raise httpx.ReadTimeout("recorded timeout", request=request)

@@ -1,0 +1,143 @@
+"""The ``dingscan`` command as a user meets it: exit codes, one-line errors, outputs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import CANARY_SECRET
+
+from dingscan.cli import main
+from dingscan.emulator import Emulator, Tenant
+from dingscan.exitcodes import ExitCode
+
+
+@pytest.fixture
+def tenant_env(emulator: Emulator, tenant: Tenant, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
+    for key, value in {
+        "DINGSCAN_APP_KEY": emulator.app_key,
+        "DINGSCAN_APP_SECRET": emulator.app_secret,
+        "DINGSCAN_CORP_ID": tenant.corp_id,
+        "DINGSCAN_OAPI_URL": emulator.oapi_url,
+        "DINGSCAN_API_URL": emulator.api_url,
+        "DINGSCAN_QPS": "500",
+    }.items():
+        monkeypatch.setenv(key, value)
+    yield emulator
+
+
+def one_line_error(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("dingscan: error: ")
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def test_scan_writes_findings_and_exits_1_on_failures(tenant_env: Emulator, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code = main(["scan", "--output", str(tmp_path / "f.json"), "--quiet"])
+    out = capsys.readouterr().out
+    assert code == ExitCode.FAILURES
+    document = json.loads((tmp_path / "f.json").read_text())
+    assert document["schema_version"].startswith("1.")
+    assert document["scan"]["mode"] == "live"
+    assert "controls:" in out and CANARY_SECRET not in out
+
+
+def test_record_then_replay_from_the_command_line(tenant_env: Emulator, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    bundle = tmp_path / "bundle"
+    assert main(["scan", "--record", str(bundle), "--quiet", "--json"]) == ExitCode.FAILURES
+    live = json.loads(capsys.readouterr().out)
+    assert main(["replay", str(bundle), "--json"]) == ExitCode.FAILURES
+    captured = capsys.readouterr()
+    replayed = json.loads(captured.out)
+    assert "identical to the recorded scan" in captured.err
+    assert replayed["findings"] == live["findings"]
+
+
+def test_recording_into_a_non_empty_folder_is_refused(tenant_env: Emulator, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "keep.txt").write_text("precious")
+    assert main(["scan", "--record", str(tmp_path), "--quiet"]) == ExitCode.USAGE
+    assert "not empty" in one_line_error(capsys.readouterr().err)
+    assert (tmp_path / "keep.txt").read_text() == "precious"
+
+
+def test_bad_credentials_are_fatal_and_one_line(
+    tenant_env: Emulator, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DINGSCAN_APP_SECRET", "wrong-secret-123456")
+    assert main(["scan", "--quiet"]) == ExitCode.FATAL
+    line = one_line_error(capsys.readouterr().err)
+    assert "rejected the app key/secret" in line and "wrong-secret-123456" not in line
+
+
+def test_missing_credentials_are_a_usage_error(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("DINGSCAN_APP_KEY", raising=False)
+    monkeypatch.delenv("DINGSCAN_APP_SECRET", raising=False)
+    assert main(["scan"]) == ExitCode.USAGE
+    assert "DINGSCAN_APP_KEY" in one_line_error(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("admins:\n  primary_max: lots\n", "policy.yaml:2: admins.primary_max"),
+        ("nope: 1\n", "nope: unknown key"),
+    ],
+)
+def test_bad_policy_file_is_one_line_naming_the_line(
+    tenant_env: Emulator, tmp_path: Path, capsys, content: str, expected: str
+) -> None:  # type: ignore[no-untyped-def]
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(content)
+    assert main(["scan", "--policy", str(policy)]) == ExitCode.USAGE
+    assert expected in one_line_error(capsys.readouterr().err)
+
+
+def test_replay_of_a_folder_that_is_not_a_bundle(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["replay", str(tmp_path)]) == ExitCode.USAGE
+    assert "no manifest.json" in one_line_error(capsys.readouterr().err)
+
+
+def test_unreachable_tenant_is_error_not_pass(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DINGSCAN_APP_KEY", "k")
+    monkeypatch.setenv("DINGSCAN_APP_SECRET", "s-123456")
+    monkeypatch.setenv("DINGSCAN_OAPI_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("DINGSCAN_API_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("DINGSCAN_TIMEOUT", "0.5")
+    monkeypatch.setenv("DINGSCAN_RETRY_ATTEMPTS", "1")
+    code = main(["scan", "--quiet", "--json"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == ExitCode.INCOMPLETE
+    assert {f["status"] for f in document["findings"]} == {"ERROR"}
+    assert "could not be reached" in document["coverage"]["admins"]["reason"]
+
+
+def test_one_proxy_in_front_of_both_hosts_is_routed_by_path(tenant_env: Emulator, capsys) -> None:  # type: ignore[no-untyped-def]
+    # Both hosts on one origin: /v1.0 paths go to the new API, /topapi to the old one.
+    import httpx
+
+    from dingscan.client.hosts import HostMap
+    from dingscan.client.transport import route
+
+    hosts = HostMap("https://proxy.example", "https://proxy.example")
+    token = route(hosts, httpx.Request("POST", "https://proxy.example/v1.0/oauth2/accessToken"))
+    users = route(hosts, httpx.Request("POST", "https://proxy.example/topapi/v2/user/list"))
+    assert token is not None and token[0].host.value == "api"
+    assert users is not None and users[0].host.value == "oapi"
+    assert route(hosts, httpx.Request("POST", "https://proxy.example/topapi/user/delete")) is None
+
+
+def test_checks_lists_every_builtin_control(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["checks"]) == ExitCode.OK
+    out = capsys.readouterr().out
+    for control in ("DT.IDN.2", "DT.IDN.3", "DT.PRV.1", "DT.PRV.3", "DT.LCM.1"):
+        assert control in out
+
+
+def test_unknown_option_is_a_usage_error(capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["scan", "--colour"])
+    assert exit_info.value.code == ExitCode.USAGE

@@ -1,0 +1,89 @@
+"""Building blocks for tests: snapshots with chosen sections collected, and running one control.
+
+Every section not given is left "not collected", so a test states exactly what a check may see.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+
+from dingscan.check import Check
+from dingscan.engine import load_checks, run_check
+from dingscan.findings import Finding
+from dingscan.policy import Policy
+from dingscan.snapshot import (
+    Admin,
+    AuthScopes,
+    Dormancy,
+    OrgInfo,
+    Section,
+    SectionName,
+    SectionStatus,
+    Snapshot,
+    User,
+)
+
+AS_OF = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+CORP_ID = "dingtestcorp"
+
+
+def snapshot(**sections: Any) -> Snapshot:
+    """A snapshot whose given sections are collected with the given data.
+
+    A value that already is a :class:`Section` is used as it is (to test failures and partials).
+    """
+    values = {k: v if isinstance(v, Section) else Section.collected(v) for k, v in sections.items()}
+    return Snapshot(as_of=AS_OF, corp_id=CORP_ID, **values)
+
+
+def failed(reason: str = "app lacks permission qyapi_get_member for /topapi/user/listadmin") -> Section[Any]:
+    return Section[Any].failed(reason)
+
+
+def not_applicable(reason: str = "not available on this edition") -> Section[Any]:
+    return Section[Any].failed(reason, SectionStatus.NOT_APPLICABLE)
+
+
+def user(userid: str, **fields: Any) -> User:
+    return User(
+        userid=userid,
+        name=fields.pop("name", f"Name {userid}"),
+        dept_ids=fields.pop("dept_ids", [1]),
+        **fields,
+    )
+
+
+def admin(userid: str, sys_level: int = 2, dept_ids: list[int] | None = None) -> Admin:
+    return Admin(userid=userid, sys_level=sys_level, dept_ids=dept_ids)
+
+
+@cache
+def _builtin() -> dict[str, Check]:
+    return {c.metadata.control_id: c for c in load_checks(plugins=False)}
+
+
+def builtin_check(control_id: str) -> Check:
+    return _builtin()[control_id]
+
+
+def evaluate(control_id: str, snap: Snapshot, policy: Policy | None = None) -> Finding:
+    """Run one built-in control through the engine, fail-closed rules included."""
+    return run_check(builtin_check(control_id), snap, policy or Policy())
+
+
+def empty_data(name: SectionName) -> Any:
+    """Plausible "nothing to report" data for a section (a tenant with nothing in it)."""
+    singles: dict[SectionName, Any] = {
+        SectionName.SCOPES: AuthScopes(authed_dept=[1], auth_user_field=["email"]),
+        SectionName.ORG: OrgInfo(org_name="Test Ltd", auth_level=1),
+        SectionName.USER_EMAILS: True,
+        SectionName.DORMANCY: Dormancy(first_day=date(2026, 10, 25), last_day=date(2026, 11, 23)),
+    }
+    return singles.get(name, [])
+
+
+def only_required(check: Check) -> Snapshot:
+    """A snapshot in which exactly the sections the check declares are collected (empty)."""
+    return snapshot(**{name.value: empty_data(name) for name in check.requires})

@@ -1,0 +1,111 @@
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from dingscan.check import Check, CheckMetadata, Outcome
+from dingscan.engine import CheckLoadError, load_checks, run_check
+from dingscan.findings import References, Severity, Status
+from dingscan.policy import Policy
+from dingscan.snapshot import Section, SectionName, SectionStatus
+from factories import snapshot
+
+LOCAL_CHECK = dedent(
+    """
+    from dingscan.check import Check, CheckMetadata, Outcome
+    from dingscan.findings import References, Severity
+    from dingscan.snapshot import SectionName
+
+
+    class OrgNamed(Check):
+        metadata = CheckMetadata(
+            control_id="ACME.ORG.1",
+            title="The organisation has a name",
+            severity=Severity.LOW,
+            rationale="r",
+            remediation="m",
+            evidence="API authInfos",
+            references=References(pdpo=["DPP4"], iso27001=["A.5.1"], cis_v8=["1.1"]),
+        )
+        requires = (SectionName.ORG,)
+
+        def evaluate(self, snapshot, policy):
+            return Outcome.passed(snapshot.org.get().org_name)
+    """
+)
+
+
+def test_builtin_pack_loads_sorted_by_control() -> None:
+    ids = [c.metadata.control_id for c in load_checks(plugins=False)]
+    assert ids == sorted(ids, key=lambda i: (i.rpartition(".")[0], int(i.rpartition(".")[2])))
+    assert {"DT.IDN.2", "DT.IDN.3", "DT.PRV.1", "DT.PRV.3", "DT.LCM.1"} <= set(ids)
+
+
+def test_checks_dir_adds_local_controls(tmp_path: Path) -> None:
+    (tmp_path / "acme_org_1.py").write_text(LOCAL_CHECK)
+    (tmp_path / "_helpers.py").write_text("raise RuntimeError('private modules are not loaded')")
+    ids = [c.metadata.control_id for c in load_checks([tmp_path], plugins=False)]
+    assert "ACME.ORG.1" in ids
+
+
+def test_duplicate_control_id_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(LOCAL_CHECK)
+    (tmp_path / "b.py").write_text(LOCAL_CHECK)
+    with pytest.raises(CheckLoadError, match=r"ACME\.ORG\.1 is defined twice"):
+        load_checks([tmp_path], plugins=False)
+
+
+def test_broken_check_module_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "broken.py").write_text("def nope(:\n")
+    with pytest.raises(CheckLoadError, match=r"broken\.py: SyntaxError"):
+        load_checks([tmp_path], plugins=False)
+
+
+def test_missing_checks_dir_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(CheckLoadError, match="not a folder"):
+        load_checks([tmp_path / "absent"], plugins=False)
+
+
+class _Crashes(Check):
+    metadata = CheckMetadata(
+        control_id="TT.TST.1",
+        title="t",
+        severity=Severity.LOW,
+        rationale="r",
+        remediation="m",
+        evidence="e",
+        references=References(pdpo=["DPP4"]),
+    )
+    requires = (SectionName.USERS,)
+
+    def evaluate(self, snapshot, policy):  # type: ignore[no-untyped-def]
+        raise ZeroDivisionError("boom")
+
+
+class _PassesBlindly(_Crashes):
+    def evaluate(self, snapshot, policy):  # type: ignore[no-untyped-def]
+        return Outcome.passed("fine")
+
+
+def test_a_crashing_check_is_error_not_a_crash() -> None:
+    finding = run_check(_Crashes(), snapshot(users=[]), Policy())
+    assert finding.status is Status.ERROR
+    assert "ZeroDivisionError" in finding.message
+
+
+def test_pass_on_partial_data_becomes_error() -> None:
+    partial = Section.partial([], "departments [5] outside the app's scope")
+    finding = run_check(_PassesBlindly(), snapshot(users=partial), Policy())
+    assert finding.status is Status.ERROR
+    assert "incomplete" in finding.message
+
+
+def test_not_applicable_section_gives_not_applicable() -> None:
+    section = Section[list[object]].failed("not 专属钉钉", SectionStatus.NOT_APPLICABLE)
+    assert run_check(_PassesBlindly(), snapshot(users=section), Policy()).status is Status.NOT_APPLICABLE
+
+
+def test_finding_uid_is_stable_per_tenant_and_control() -> None:
+    one = run_check(_PassesBlindly(), snapshot(users=[]), Policy())
+    two = run_check(_PassesBlindly(), snapshot(users=[]), Policy())
+    assert one.uid == two.uid and len(one.uid) == 32

@@ -1,0 +1,51 @@
+import stat
+from pathlib import Path
+
+import pytest
+
+from dingscan.fsutil import atomic_write_text
+from dingscan.settings import ConfigError, load_settings
+
+
+def test_environment_overrides_file_and_options_override_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "dingscan.yaml"
+    config.write_text("corp_id: from-file\nqps: 10\napp_key: k\n")
+    monkeypatch.setenv("DINGSCAN_CORP_ID", "from-env")
+    settings = load_settings(config, qps=40)
+    assert (settings.corp_id, settings.qps, settings.app_key) == ("from-env", 40, "k")
+
+
+def test_secret_never_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DINGSCAN_APP_SECRET", "canary-secret-value")
+    settings = load_settings()
+    assert "canary-secret-value" not in repr(settings) and "canary-secret-value" not in str(settings)
+
+
+def test_bad_values_are_one_line_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ConfigError, match="oapi_url: must start with https://"):
+        load_settings(oapi_url="ftp://x")
+    config = tmp_path / "c.yaml"
+    config.write_text("colour: blue\n")
+    with pytest.raises(ConfigError, match="colour: unknown setting"):
+        load_settings(config)
+    monkeypatch.setenv("DINGSCAN_QPS", "fast")
+    with pytest.raises(ConfigError, match="qps"):
+        load_settings()
+
+
+def test_missing_credentials_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DINGSCAN_APP_KEY", raising=False)
+    monkeypatch.delenv("DINGSCAN_APP_SECRET", raising=False)
+    with pytest.raises(ConfigError, match="DINGSCAN_APP_KEY and DINGSCAN_APP_SECRET"):
+        load_settings().credentials()
+
+
+def test_atomic_write_replaces_whole_file_owner_only(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "findings.json"
+    atomic_write_text(target, "one")
+    atomic_write_text(target, "two")
+    assert target.read_text() == "two"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in target.parent.iterdir()] == ["findings.json"]
