@@ -9,12 +9,14 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
+from dingscan.attestations import Attestations
 from dingscan.check import Check
 from dingscan.engine import load_checks, run_check
 from dingscan.findings import Finding
 from dingscan.policy import Policy
 from dingscan.snapshot import (
     Admin,
+    AuditLogProbe,
     AuthScopes,
     Dormancy,
     OrgInfo,
@@ -55,8 +57,22 @@ def user(userid: str, **fields: Any) -> User:
     )
 
 
-def admin(userid: str, sys_level: int = 2, dept_ids: list[int] | None = None) -> Admin:
-    return Admin(userid=userid, sys_level=sys_level, dept_ids=dept_ids)
+def admin(userid: str, sys_level: int = 2, dept_ids: list[int] | None = None, **fields: Any) -> Admin:
+    return Admin(userid=userid, sys_level=sys_level, dept_ids=dept_ids, **fields)
+
+
+def attestations(**statements: Any) -> Attestations:
+    """An attestation file with the given statements (dicts are validated like the YAML file)."""
+    return Attestations.model_validate(statements)
+
+
+def attested(**extra: Any) -> dict[str, Any]:
+    """The who/when/evidence every statement carries, attested a month before ``AS_OF``."""
+    return {
+        "attested_by": "Jane Chan, IT Security",
+        "attested_on": "2026-10-25",
+        "evidence": "ISMS-042",
+    } | extra
 
 
 @cache
@@ -80,6 +96,10 @@ def empty_data(name: SectionName) -> Any:
         SectionName.ORG: OrgInfo(org_name="Test Ltd", auth_level=1),
         SectionName.USER_EMAILS: True,
         SectionName.DORMANCY: Dormancy(first_day=date(2026, 10, 25), last_day=date(2026, 11, 23)),
+        SectionName.AUDIT_LOG_PROBE: AuditLogProbe(
+            window_start=datetime(2026, 8, 20, tzinfo=UTC), window_end=datetime(2026, 8, 27, tzinfo=UTC)
+        ),
+        SectionName.ATTESTATIONS: Attestations(),
     }
     return singles.get(name, [])
 

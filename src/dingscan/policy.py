@@ -8,12 +8,12 @@ key, a wrong type or an impossible value is one line naming the key and the file
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Self
+from typing import Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from dingscan.yamlfile import YamlFileError, locate, parse_yaml_mapping
+from dingscan.yamlfile import YamlFileError, describe_validation_error, parse_yaml_mapping
 
 #: Consumer mail services: an address here is a person's own mailbox, outside the company's
 #: control, retention and offboarding (DT.IDN.3). ``personal_webmail_domains`` adds to it.
@@ -51,6 +51,16 @@ class AdminBounds(_Section):
         return self
 
 
+class Lifecycle(_Section):
+    dormant_days: int = Field(30, ge=1, le=30, description="no login for this many days = dormant (API maximum 30)")
+    max_dormant_members: int = Field(0, ge=0, description="dormant members tolerated (administrators: none)")
+    never_activated_days: int = Field(30, ge=1, description="an account never activated this long after hire is stale")
+
+
+class Apps(_Section):
+    review_days: int = Field(365, ge=1, description="an approved app's review must be this recent")
+
+
 class Policy(_Section):
     corporate_domains: list[str] = Field(
         default_factory=list, description="approved corporate email domains (subdomains included)"
@@ -59,6 +69,17 @@ class Policy(_Section):
         default_factory=list, description="extra consumer mail domains, added to the built-in list"
     )
     admins: AdminBounds = Field(default_factory=AdminBounds)
+    conflicting_roles: list[tuple[str, str]] = Field(
+        default_factory=list, description="role-name pairs nobody may hold together, e.g. [人事, 财务]"
+    )
+    approved_partner_orgs: list[str] = Field(
+        default_factory=list, description="corp_ids of partner organisations (关联组织) approved to be joined"
+    )
+    break_glass_accounts: list[str] = Field(
+        default_factory=list, description="userids exempt from SSO (emergency accounts, documented)"
+    )
+    lifecycle: Lifecycle = Field(default_factory=Lifecycle)
+    apps: Apps = Field(default_factory=Apps)
 
     @field_validator("corporate_domains", "personal_webmail_domains")
     @classmethod
@@ -89,21 +110,10 @@ class Policy(_Section):
         try:
             return cls.model_validate(raw)
         except ValidationError as exc:
-            raise PolicyError(_first_error(source, root, exc)) from None
+            raise PolicyError(describe_validation_error(source, root, exc)) from None
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
-
-
-def _first_error(path: str, root: Any, exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    keys = [str(k) for k in error["loc"]]
-    line = locate(root, error["loc"])
-    where = f"{path}:{line}" if line else str(path)
-    message = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        message = "unknown key"
-    return f"{where}: {'.'.join(keys) or '(top level)'}: {message}"
 
 
 def domain_of(address: str) -> str:

@@ -19,6 +19,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dingscan.attestations import Attestations
+
 T = TypeVar("T")
 
 
@@ -89,7 +91,8 @@ class Department(_Record):
     dept_id: int
     name: str
     parent_id: int | None = None
-    from_union_org: bool | None = None
+    from_union_org: bool | None = None  # mirrored from a partner org (department/get); None = unknown
+    union_corp_id: str | None = None  # the partner org it is mirrored from
 
 
 class User(_Record):
@@ -116,6 +119,7 @@ class Admin(_Record):
     userid: str
     sys_level: int  # 1 primary admin (主管理员), 2 sub-admin (子管理员)
     dept_ids: list[int] | None = None  # directory scope; [1] = whole organisation; None = unknown
+    union_corp_id: str | None = None  # set when the admin is mirrored from a partner org (union_emp_ext)
 
     @property
     def is_primary(self) -> bool:
@@ -172,6 +176,32 @@ class Dormancy(_Record):
     dormant_userids: list[str] = Field(default_factory=list)
 
 
+class Dimission(_Record):
+    """智能人事 resignation record (``hrm/employees/dimissionInfos``)."""
+
+    userid: str
+    last_work_day: datetime | None = None
+    status: int | None = None  # 1 pending, 2 left, 3 neither, 4 approval pending
+    handover_userid: str | None = None
+
+
+class AuditLogProbe(_Record):
+    """专属钉钉 log APIs asked for records in a week about 90 days ago: supporting evidence of
+    how far back the logs reach. An empty week proves nothing on its own (a quiet week)."""
+
+    window_start: datetime
+    window_end: datetime
+    admin_log_records: int | None = None  # oaOperatorLogs; None = could not be probed
+    file_log_records: int | None = None  # fileAuditLogs; None = could not be probed
+
+
+class ExternalGroup(_Record):
+    """An external group under audit (``exclusive/audits/outsideGroups``, 专属钉钉 only)."""
+
+    group_id: str
+    name: str = ""
+
+
 class SectionName(StrEnum):
     SCOPES = "scopes"
     ORG = "org"
@@ -185,6 +215,10 @@ class SectionName(StrEnum):
     APPS = "apps"
     LEAVE_RECORDS = "leave_records"
     DORMANCY = "dormancy"
+    DIMISSIONS = "dimissions"
+    AUDIT_LOG_PROBE = "audit_log_probe"
+    EXTERNAL_GROUPS = "external_groups"
+    ATTESTATIONS = "attestations"
 
 
 #: The default of every section: a collector that never reached an area leaves it failed.
@@ -210,6 +244,10 @@ class Snapshot(BaseModel):
     apps: Section[list[App]] = NOT_COLLECTED
     leave_records: Section[list[LeaveRecord]] = NOT_COLLECTED
     dormancy: Section[Dormancy] = NOT_COLLECTED
+    dimissions: Section[list[Dimission]] = NOT_COLLECTED
+    audit_log_probe: Section[AuditLogProbe] = NOT_COLLECTED
+    external_groups: Section[list[ExternalGroup]] = NOT_COLLECTED
+    attestations: Section[Attestations] = NOT_COLLECTED  # the operator's file, not the API
 
     def section(self, name: SectionName) -> Section[object]:
         section: Section[object] = getattr(self, name.value)

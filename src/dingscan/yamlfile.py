@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 
 class YamlFileError(ValueError):
@@ -60,3 +61,13 @@ def locate(root: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
             break
         line = node.start_mark.line + 1
     return line
+
+
+def describe_validation_error(source: str, root: yaml.Node | None, exc: ValidationError) -> str:
+    """The first validation error as one line: ``file:line: dotted.key: message``."""
+    error = exc.errors()[0]
+    line = locate(root, error["loc"])
+    where = f"{source}:{line}" if line else source
+    key = ".".join(str(k) for k in error["loc"]) or "(top level)"
+    message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
+    return f"{where}: {key}: {message}"

@@ -1,0 +1,157 @@
+"""Operator attestations: what the DingTalk API cannot show, signed off by a named person.
+
+SSO enforcement, audit-log retention, backups, device and watermark controls, PDPO paperwork and
+the registers of approved apps and temporary access exist only in the admin console and in the
+organisation's documents. The attestation file records each as a statement with who attested
+it, when, the evidence (a document reference or URL) and until when it holds. Nothing here is
+ever guessed: a missing statement makes its control MANUAL, an expired one MANUAL with the date,
+an attested "no" a FAIL.
+
+Validity defaults follow how fast each fact goes stale: one year, a quarter for training, one
+month for backups and log exports.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from dingscan.yamlfile import YamlFileError, describe_validation_error, parse_yaml_mapping
+
+YEAR = timedelta(days=365)
+QUARTER = timedelta(days=92)
+MONTH = timedelta(days=31)
+
+
+class AttestationError(ValueError):
+    """An attestation file that cannot be used; one line naming file, line and key."""
+
+
+class Attestation(BaseModel):
+    """Who says so, when, on what evidence, and until when it holds."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    validity: ClassVar[timedelta] = YEAR
+
+    attested_by: str = Field(min_length=2)
+    attested_on: date
+    evidence: str = Field(min_length=2, description="document reference or URL")
+    expires_on: date | None = None
+
+    @property
+    def valid_until(self) -> date:
+        return self.expires_on or self.attested_on + self.validity
+
+    def expired(self, today: date) -> bool:
+        return today > self.valid_until
+
+
+class Statement(Attestation):
+    """A yes/no statement: ``answer: yes`` holds the control, ``answer: no`` fails it."""
+
+    answer: bool
+    details: str | None = None
+
+
+class SsoStatement(Statement):
+    identity_provider: str | None = None
+
+
+class RetentionStatement(Attestation):
+    retention_days: int = Field(ge=0)
+
+
+class LastDone(Attestation):
+    """Something that must happen regularly: when it last happened."""
+
+    last_done_on: date
+
+    @field_validator("last_done_on")
+    @classmethod
+    def _not_in_future(cls, value: date) -> date:
+        if value > date.today() + timedelta(days=1):
+            raise ValueError("is in the future")
+        return value
+
+
+class MonthlyTask(LastDone):
+    validity = MONTH
+
+
+class TrainingRecord(LastDone):
+    validity = QUARTER
+    attendance_kept: bool
+
+
+class ResellerStatement(Statement):
+    reseller: str | None = None
+    authorisation_number: str | None = None
+
+
+class ApprovedApp(BaseModel):
+    """An entry of the third-party app register, joined to ``microApp/allApps`` by ``app_id``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    app_id: int
+    name: str
+    approved_scopes: list[str] = Field(default_factory=list)
+    approved_by: str
+    reviewed_on: date
+
+
+class TemporaryGrant(BaseModel):
+    """An entry of the temporary-access register (e.g. 7-day collaborator access)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    userid: str
+    role: str | None = Field(default=None, description="role name granted")
+    dept_id: int | None = Field(default=None, description="department granted")
+    granted_on: date
+    expires_on: date
+    approved_by: str
+
+
+class Attestations(BaseModel):
+    """The attestation file. Every key is optional: what is absent is MANUAL, never assumed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sso_enforced: SsoStatement | None = None
+    audit_log_retention: RetentionStatement | None = None
+    audit_log_export: MonthlyTask | None = None
+    external_groups_restricted: Statement | None = None
+    backups: MonthlyTask | None = None
+    trusted_devices_only: Statement | None = None
+    watermark_and_download_controls: Statement | None = None
+    transfer_impact_assessment: LastDone | None = None
+    data_processing_agreement: Statement | None = None
+    staff_notice: Statement | None = None
+    authorised_reseller: ResellerStatement | None = None
+    security_training: TrainingRecord | None = None
+    acceptable_use_rules: Statement | None = None
+    approved_apps: list[ApprovedApp] | None = None
+    temporary_access: list[TemporaryGrant] | None = None
+
+    @classmethod
+    def load(cls, path: Path) -> Attestations:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise AttestationError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+        return cls.parse(text, str(path))
+
+    @classmethod
+    def parse(cls, text: str, source: str) -> Attestations:
+        try:
+            raw, root = parse_yaml_mapping(text, source)
+        except YamlFileError as exc:
+            raise AttestationError(str(exc)) from None
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as exc:
+            raise AttestationError(describe_validation_error(source, root, exc)) from None
