@@ -19,8 +19,8 @@ from pydantic import SecretStr
 
 from dingscan.emulator import Emulator, generate_tenant
 from dingscan.engine import load_checks
+from dingscan.inputs import JudgementInputs
 from dingscan.logs import configure_logging
-from dingscan.policy import Policy
 from dingscan.scan import scan_live
 from dingscan.settings import Settings
 
@@ -44,7 +44,7 @@ def main() -> None:
             qps=args.qps,
         )
         started = time.perf_counter()
-        result = asyncio.run(scan_live(settings, policy=Policy(), checks=load_checks()))
+        result = asyncio.run(scan_live(settings, inputs=JudgementInputs.load(), checks=load_checks()))
         wall = time.perf_counter() - started
         per_path = Counter(call.path for call in emu.calls)
         throttled = sum(

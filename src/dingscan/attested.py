@@ -31,7 +31,8 @@ def read_attestation(snapshot: Snapshot, key: str) -> Attestation | Outcome:
     """The current statement under ``key``, or the MANUAL outcome saying why there is none."""
     statement = getattr(snapshot.attestations.get(), key)
     if statement is None:
-        return Outcome.manual(f"no '{key}' statement in the attestation file")
+        note = f" ({snapshot.attestations.reason})" if snapshot.attestations.reason else ""
+        return Outcome.manual(f"no '{key}' statement in the attestation file{note}")
     if not isinstance(statement, Attestation):
         raise TypeError(f"{key} is a register, not a statement")
     if statement.expired(snapshot.as_of.date()):

@@ -19,14 +19,16 @@ from typing import Any, TypeVar
 import structlog
 
 from dingscan import __version__
+from dingscan.attestations import AttestationError
 from dingscan.check import Check
 from dingscan.collect import ScanAborted
 from dingscan.engine import CheckLoadError, load_checks
 from dingscan.evidence import BundleError, read_bundle
 from dingscan.exitcodes import ExitCode, exit_code_for
 from dingscan.findings import FindingsDocument
+from dingscan.inputs import JudgementInputs
 from dingscan.logs import configure_logging
-from dingscan.policy import Policy, PolicyError
+from dingscan.policy import PolicyError
 from dingscan.redaction import SECRETS
 from dingscan.report.console import render_summary
 from dingscan.report.json import render_json, write_json
@@ -39,7 +41,7 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 DEMO_BUNDLE = "fixtures/demo"
-_USER_ERRORS = (ConfigError, PolicyError, BundleError, CheckLoadError, FileExistsError)
+_USER_ERRORS = (ConfigError, PolicyError, AttestationError, BundleError, CheckLoadError, FileExistsError)
 
 
 class UsageError(Exception):
@@ -94,6 +96,10 @@ def _parser() -> argparse.ArgumentParser:
     scan = commands.add_parser("scan", help="scan a real tenant (credentials from DINGSCAN_* variables)")
     scan.add_argument("--config", type=Path, help="YAML file with connection settings")
     scan.add_argument("--policy", type=Path, help="YAML file with baseline parameters")
+    scan.add_argument("--attestations", type=Path, help="YAML file of operator attestations")
+    scan.add_argument(
+        "--max-counted-calls", type=int, metavar="N", help="spend at most N calls of the monthly quota"
+    )
     scan.add_argument("--corp-id", help="the tenant's corpId (env DINGSCAN_CORP_ID)")
     scan.add_argument("--oapi-url", help="old API host (env DINGSCAN_OAPI_URL)")
     scan.add_argument("--api-url", help="new API host (env DINGSCAN_API_URL)")
@@ -109,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     replay = commands.add_parser("replay", help="re-run a recorded scan offline from a fixture bundle")
     replay.add_argument("bundle", type=Path)
     replay.add_argument("--policy", type=Path, help="judge against this policy instead of the recorded one")
+    replay.add_argument("--attestations", type=Path, help="judge against these attestations instead")
     _output_options(replay)
     _checks_option(replay)
     replay.set_defaults(command=_replay)
@@ -160,26 +167,29 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
 
 def _scan(args: argparse.Namespace) -> ExitCode:
     settings = load_settings(
-        args.config, corp_id=args.corp_id, oapi_url=args.oapi_url, api_url=args.api_url, qps=args.qps
+        args.config,
+        corp_id=args.corp_id,
+        oapi_url=args.oapi_url,
+        api_url=args.api_url,
+        qps=args.qps,
+        max_counted_calls=args.max_counted_calls,
     )
-    policy = Policy.load(args.policy) if args.policy else Policy()
+    inputs = JudgementInputs.load(args.policy, args.attestations)
     checks = _checks(args)
     if args.record and args.record.exists() and any(args.record.iterdir()):
         raise UsageError(f"{args.record} already exists and is not empty; choose a new folder for the bundle")
     progress = TerminalProgress() if sys.stderr.isatty() and not args.quiet else None
-    result = _run(scan_live(settings, policy=policy, checks=checks, record_to=args.record, progress=progress))
+    result = _run(scan_live(settings, inputs=inputs, checks=checks, record_to=args.record, progress=progress))
     return _publish(result, args)
 
 
 def _replay(args: argparse.Namespace) -> ExitCode:
     bundle = read_bundle(args.bundle)
-    policy = (
-        Policy.load(args.policy)
-        if args.policy
-        else Policy.parse(bundle.policy_yaml, f"{args.bundle}/policy.yaml")
-    )
-    result = _run(replay_bundle(bundle, policy=policy, checks=_checks(args)))
-    if not args.policy and not args.checks_dir:
+    recorded = bundle.judged_against()
+    inputs = recorded.overridden_by(args.policy, args.attestations)
+    overridden = inputs is not recorded
+    result = _run(replay_bundle(bundle, inputs=inputs, checks=_checks(args)))
+    if not overridden and not args.checks_dir:
         differences = compare_with_recording(bundle, result.document)
         verdict = "identical to" if not differences else f"DIFFERENT from ({', '.join(differences)})"
         print(f"replay: findings {verdict} the recorded scan", file=sys.stderr)
@@ -187,7 +197,7 @@ def _replay(args: argparse.Namespace) -> ExitCode:
 
 
 def _demo(args: argparse.Namespace) -> ExitCode:
-    args.bundle, args.policy, args.checks_dir = packaged_path(DEMO_BUNDLE), None, []
+    args.bundle, args.policy, args.attestations, args.checks_dir = packaged_path(DEMO_BUNDLE), None, None, []
     return _replay(args)
 
 

@@ -86,6 +86,11 @@ class ApiUsage(_Frozen):
     retries: int
 
 
+class InputDigest(_Frozen):
+    source: str = Field(description="file path, or 'built-in defaults'")
+    sha256: str
+
+
 class ScanInfo(_Frozen):
     id: str
     mode: Literal["live", "replay"]
@@ -97,6 +102,9 @@ class ScanInfo(_Frozen):
     tenant: Tenant
     api_usage: ApiUsage | None = None
     bundle: str | None = Field(default=None, description="Fixture bundle recorded or replayed")
+    inputs: dict[str, InputDigest] = Field(
+        default_factory=dict, description="The policy and attestation files judged against, with SHA-256"
+    )
 
 
 class Coverage(_Frozen):

@@ -52,9 +52,13 @@ class AdminBounds(_Section):
 
 
 class Lifecycle(_Section):
-    dormant_days: int = Field(30, ge=1, le=30, description="no login for this many days = dormant (API maximum 30)")
+    dormant_days: int = Field(
+        30, ge=1, le=30, description="no login for this many days = dormant (API maximum 30)"
+    )
     max_dormant_members: int = Field(0, ge=0, description="dormant members tolerated (administrators: none)")
-    never_activated_days: int = Field(30, ge=1, description="an account never activated this long after hire is stale")
+    never_activated_days: int = Field(
+        30, ge=1, description="an account never activated this long after hire is stale"
+    )
 
 
 class Apps(_Section):

@@ -19,15 +19,16 @@ import structlog
 from pydantic import SecretStr
 
 from dingscan import __version__
+from dingscan.attestations import Attestations
 from dingscan.check import Check
 from dingscan.client import DingTalkClient, HostMap, RetryPolicy
 from dingscan.collect import Progress, collect
 from dingscan.engine import run_checks
 from dingscan.evidence import Bundle, RecordingTransport, ReplayTransport, write_bundle
 from dingscan.findings import ApiUsage, Coverage, FindingsDocument, ScanInfo, Tenant, Tool
-from dingscan.policy import Policy
+from dingscan.inputs import JudgementInputs
 from dingscan.settings import Settings
-from dingscan.snapshot import Snapshot
+from dingscan.snapshot import Section, SectionStatus, Snapshot
 
 log = structlog.get_logger(__name__)
 
@@ -41,7 +42,7 @@ class ScanResult:
 async def scan_live(
     settings: Settings,
     *,
-    policy: Policy,
+    inputs: JudgementInputs,
     checks: Sequence[Check],
     record_to: Path | None = None,
     progress: Progress | None = None,
@@ -59,26 +60,28 @@ async def scan_live(
         calls_per_second=settings.qps,
         timeout=settings.timeout,
         retry=RetryPolicy(attempts=settings.retry_attempts),
+        counted_budget=settings.max_counted_calls,
         transport=recorder or transport,
     )
     async with client, asyncio.timeout(settings.scan_timeout):
         snapshot = await collect(client, as_of=started, corp_id=settings.corp_id, progress=progress)
     usage = ApiUsage(sent=client.stats.sent, counted=client.stats.counted, retries=client.stats.retries)
-    result = _evaluate(snapshot, policy, checks, "live", started, usage, bundle=record_to)
+    result = _evaluate(snapshot, inputs, checks, "live", started, usage, bundle=record_to)
     if record_to is not None and recorder is not None:
+        files = {"policy": inputs.policy_file, "attestations": inputs.attestations_file}
         write_bundle(
             record_to,
             exchanges=recorder.exchanges,
             recorded_at=started,
             corp_id=settings.corp_id,
             org_name=result.document.scan.tenant.org_name,
-            policy_yaml=policy.to_yaml(),
+            inputs={name: file for name, file in files.items() if file is not None},
             findings_json=result.document.model_dump_json(indent=2),
         )
     return result
 
 
-async def replay_bundle(bundle: Bundle, *, policy: Policy, checks: Sequence[Check]) -> ScanResult:
+async def replay_bundle(bundle: Bundle, *, inputs: JudgementInputs, checks: Sequence[Check]) -> ScanResult:
     """Re-run collection and evaluation from a bundle, judged as of the recording time."""
     hosts = HostMap()
     client = DingTalkClient(
@@ -94,7 +97,7 @@ async def replay_bundle(bundle: Bundle, *, policy: Policy, checks: Sequence[Chec
     async with client:
         snapshot = await collect(client, as_of=as_of, corp_id=bundle.manifest.corp_id)
     usage = ApiUsage(sent=client.stats.sent, counted=client.stats.counted, retries=client.stats.retries)
-    return _evaluate(snapshot, policy, checks, "replay", started, usage, bundle=bundle.path)
+    return _evaluate(snapshot, inputs, checks, "replay", started, usage, bundle=bundle.path)
 
 
 async def _no_wait(_: float) -> None:
@@ -103,7 +106,7 @@ async def _no_wait(_: float) -> None:
 
 def _evaluate(
     snapshot: Snapshot,
-    policy: Policy,
+    inputs: JudgementInputs,
     checks: Sequence[Check],
     mode: str,
     started: datetime,
@@ -111,7 +114,8 @@ def _evaluate(
     *,
     bundle: Path | None,
 ) -> ScanResult:
-    findings = run_checks(checks, snapshot, policy)
+    snapshot = snapshot.model_copy(update={"attestations": _attestations_section(inputs)})
+    findings = run_checks(checks, snapshot, inputs.policy)
     org = snapshot.org.data
     document = FindingsDocument(
         tool=Tool(version=__version__),
@@ -124,6 +128,7 @@ def _evaluate(
             tenant=Tenant(corp_id=snapshot.corp_id, org_name=org.org_name if org else None),
             api_usage=usage,
             bundle=str(bundle) if bundle else None,
+            inputs=inputs.digests(),
         ),
         coverage={
             name: Coverage(status=section.status.value, reason=section.reason, records=_records(section.data))
@@ -139,6 +144,14 @@ def _evaluate(
         **{k.value: v for k, v in document.summary.items()},
     )
     return ScanResult(document=document, snapshot=snapshot)
+
+
+def _attestations_section(inputs: JudgementInputs) -> Section[Attestations]:
+    if inputs.attestations is None:
+        return Section(
+            status=SectionStatus.COLLECTED, data=Attestations(), reason="no attestation file was given"
+        )
+    return Section.collected(inputs.attestations)
 
 
 def _records(data: object) -> int | None:

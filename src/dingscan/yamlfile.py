@@ -69,5 +69,7 @@ def describe_validation_error(source: str, root: yaml.Node | None, exc: Validati
     line = locate(root, error["loc"])
     where = f"{source}:{line}" if line else source
     key = ".".join(str(k) for k in error["loc"]) or "(top level)"
-    message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
+    message = (
+        "unknown key" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
+    )
     return f"{where}: {key}: {message}"

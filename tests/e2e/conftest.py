@@ -9,6 +9,8 @@ from pydantic import SecretStr
 
 from dingscan.emulator import Emulator, Tenant, generate_tenant
 from dingscan.emulator.tenant import AppCredentials
+from dingscan.inputs import InputFile, JudgementInputs
+from dingscan.policy import Policy
 from dingscan.settings import Settings
 
 CANARY_SECRET = "canary-app-secret-7d1f3b9e2a"
@@ -37,3 +39,7 @@ def settings_for(emu: Emulator, tenant: Tenant, **overrides: object) -> Settings
         "timeout": 2.0,
     }
     return Settings(**(values | overrides))  # type: ignore[arg-type]
+
+
+def judged_by(policy: Policy) -> JudgementInputs:
+    return JudgementInputs(policy, InputFile("test policy", policy.to_yaml()), None, None)

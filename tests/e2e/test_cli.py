@@ -111,7 +111,8 @@ def test_unreachable_tenant_is_error_not_pass(monkeypatch: pytest.MonkeyPatch, c
     code = main(["scan", "--quiet", "--json"])
     document = json.loads(capsys.readouterr().out)
     assert code == ExitCode.INCOMPLETE
-    assert {f["status"] for f in document["findings"]} == {"ERROR"}
+    statuses = {f["status"] for f in document["findings"]}
+    assert "PASS" not in statuses and "FAIL" not in statuses and "ERROR" in statuses
     assert "could not be reached" in document["coverage"]["admins"]["reason"]
 
 

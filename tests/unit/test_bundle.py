@@ -8,6 +8,7 @@ import pytest
 from dingscan.client.endpoints import Host
 from dingscan.evidence import BundleError, read_bundle, verify_bundle, write_bundle
 from dingscan.evidence.exchange import Exchange, RecordedRequest, RecordedResponse
+from dingscan.inputs import InputFile
 
 WHEN = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 
@@ -25,7 +26,7 @@ def make(path: Path) -> Path:
         recorded_at=WHEN,
         corp_id="dingx",
         org_name="Org",
-        policy_yaml="corporate_domains: []\n",
+        inputs={"policy": InputFile("policy.yaml", "corporate_domains: []\n")},
         findings_json="{}",
     )
     return path

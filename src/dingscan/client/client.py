@@ -27,6 +27,7 @@ from dingscan.client import endpoints as ep
 from dingscan.client.auth import AccessTokenCache, IssuedToken
 from dingscan.client.endpoints import Endpoint, Host
 from dingscan.client.errors import (
+    BudgetExhausted,
     DingTalkError,
     IpBanned,
     MalformedResponse,
@@ -95,6 +96,7 @@ class DingTalkClient:
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         max_in_flight: int = 16,
+        counted_budget: int | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         SECRETS.register(app_secret.get_secret_value())
@@ -107,6 +109,7 @@ class DingTalkClient:
         self._limiter = PerApiRateLimiter(calls_per_second)
         self._in_flight = asyncio.Semaphore(max_in_flight)
         self._tokens = AccessTokenCache(self._fetch_token)
+        self._counted_budget = counted_budget
         self._halted: DingTalkError | None = None
         self._quota_error: QuotaExhausted | None = None
         self._http = httpx.AsyncClient(
@@ -197,6 +200,11 @@ class DingTalkClient:
         request = self._build_request(endpoint, path, body, params, token)
         await self._limiter.wait(endpoint.path)
         async with self._in_flight:
+            # Checked and reserved with no await between, so concurrent calls cannot overrun it.
+            budget = self._counted_budget
+            if endpoint.counted and budget is not None and self.stats.counted >= budget:
+                raise BudgetExhausted("budget", str(budget), endpoint=endpoint)
+            self.stats.counted += endpoint.counted
             self.stats.sent += 1
             self.stats.by_endpoint[endpoint.name] += 1
             try:
@@ -206,8 +214,9 @@ class DingTalkClient:
             except httpx.TransportError as exc:
                 raise NetworkError("connection", type(exc).__name__, endpoint=endpoint) from exc
         try:
-            answer = self._parse(endpoint, response)
+            return self._parse(endpoint, response)
         except RateLimited:
+            self.stats.counted -= endpoint.counted  # DingTalk does not charge throttled calls
             raise
         except QuotaExhausted as error:
             self._quota_error = error
@@ -215,15 +224,7 @@ class DingTalkClient:
         except DingTalkError as error:
             if error.fatal:
                 self._halted = error
-            self._count(endpoint)
             raise
-        self._count(endpoint)
-        return answer
-
-    def _count(self, endpoint: Endpoint) -> None:
-        # DingTalk does not charge throttled calls against the quota; everything else it does.
-        if endpoint.counted:
-            self.stats.counted += 1
 
     def _build_request(
         self,

@@ -120,6 +120,43 @@ INACTIVE_USERS = Endpoint(
     "qyapi_liveness_base",
 )
 
+HR_DISMISSIONS = Endpoint(
+    "hrm/employees/dismissions", Host.API, "GET", "/v1.0/hrm/employees/dismissions", "qyapi_hrm_read_user"
+)
+HR_DIMISSION_INFOS = Endpoint(
+    "hrm/employees/dimissionInfos",
+    Host.API,
+    "GET",
+    "/v1.0/hrm/employees/dimissionInfos",
+    "qyapi_hrm_read_user",
+)
+
+# --- 专属钉钉 (Exclusive DingTalk) evidence: edition-dependent, counted, optional -------------
+ADMIN_OPERATION_LOGS = Endpoint(
+    "exclusive/oaOperatorLogs",
+    Host.API,
+    "POST",  # a query: POST with a body, still a read
+    "/v1.0/exclusive/oaOperatorLogs/query",
+    "Custom.* (专属钉钉 admin operation log)",
+    counted=True,
+)
+FILE_AUDIT_LOGS = Endpoint(
+    "exclusive/fileAuditLogs",
+    Host.API,
+    "GET",
+    "/v1.0/exclusive/fileAuditLogs",
+    "Custom.OpFileAudit.Read",
+    counted=True,
+)
+EXTERNAL_AUDIT_GROUPS = Endpoint(
+    "exclusive/audits/outsideGroups",
+    Host.API,
+    "POST",  # a query: POST with a body, still a read
+    "/v1.0/exclusive/audits/outsideGroups/query",
+    "Custom.* (专属钉钉 external group audit)",
+    counted=True,
+)
+
 CATALOGUE: tuple[Endpoint, ...] = (
     ACCESS_TOKEN,
     AUTH_SCOPES,
@@ -137,6 +174,11 @@ CATALOGUE: tuple[Endpoint, ...] = (
     ALL_APPS,
     LEAVE_RECORDS,
     INACTIVE_USERS,
+    HR_DISMISSIONS,
+    HR_DIMISSION_INFOS,
+    ADMIN_OPERATION_LOGS,
+    FILE_AUDIT_LOGS,
+    EXTERNAL_AUDIT_GROUPS,
 )
 
 

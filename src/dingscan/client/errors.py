@@ -151,6 +151,14 @@ class MalformedResponse(DingTalkError):
         return f"{self.where} returned a response dingscan cannot read: {self.message}"
 
 
+class BudgetExhausted(DingTalkError):
+    """The operator's ``--max-counted-calls`` budget would be exceeded; the call was not sent."""
+
+    @property
+    def reason(self) -> str:
+        return f"{self.where} skipped: the budget of {self.message} counted calls (--max-counted-calls) is used up"
+
+
 class NotRecorded(DingTalkError):
     """Replay only: the bundle holds no answer for this request."""
 

@@ -13,9 +13,10 @@ from dingscan.client.paging import Caller
 from dingscan.collect.admins import collect_admins
 from dingscan.collect.apps import collect_apps
 from dingscan.collect.base import Progress, QuietProgress, ScanAborted, SectionRunner
-from dingscan.collect.directory import collect_departments, collect_users
+from dingscan.collect.directory import collect_department_details, collect_departments, collect_users
+from dingscan.collect.exclusive import collect_audit_log_probe, collect_external_groups
 from dingscan.collect.external import collect_external_contacts, collect_partner_orgs
-from dingscan.collect.lifecycle import collect_dormancy, collect_leave_records
+from dingscan.collect.lifecycle import collect_dimissions, collect_dormancy, collect_leave_records
 from dingscan.collect.org import collect_org
 from dingscan.collect.roles import collect_roles
 from dingscan.collect.scopes import collect_scopes, email_field_access, within_scope
@@ -36,9 +37,13 @@ async def collect(
     scopes = await run("scopes", lambda: collect_scopes(client))
 
     async def directory() -> tuple[Section[list[Department]], Section[list[User]]]:
-        departments = await run("departments", lambda: collect_departments(client))
-        users = await run("users", lambda: collect_users(client, departments))
-        return departments, within_scope(users, scopes)
+        tree = await run("departments", lambda: collect_departments(client))
+        async with asyncio.TaskGroup() as parts:
+            users = parts.create_task(run("users", lambda: collect_users(client, tree)))
+            details = parts.create_task(
+                run("department details", lambda: collect_department_details(client, tree))
+            )
+        return details.result(), within_scope(users.result(), scopes)
 
     async with asyncio.TaskGroup() as areas:  # the runner catches every area's errors
         directory_task = areas.create_task(directory())
@@ -50,7 +55,11 @@ async def collect(
         apps = areas.create_task(run("apps", lambda: collect_apps(client)))
         leavers = areas.create_task(run("leave_records", lambda: collect_leave_records(client, as_of)))
         dormancy = areas.create_task(run("dormancy", lambda: collect_dormancy(client, as_of)))
+        dimissions = areas.create_task(run("dimissions", lambda: collect_dimissions(client)))
     departments, users = directory_task.result()
+    # Optional, counted, edition-dependent evidence goes last, so a call budget spends on essentials.
+    audit_log_probe = await run("audit_log_probe", lambda: collect_audit_log_probe(client, as_of))
+    external_groups = await run("external_groups", lambda: collect_external_groups(client))
     if runner.fatal is not None:
         raise ScanAborted(runner.fatal.reason)
     return Snapshot(
@@ -68,4 +77,7 @@ async def collect(
         apps=apps.result(),
         leave_records=leavers.result(),
         dormancy=dormancy.result(),
+        dimissions=dimissions.result(),
+        audit_log_probe=audit_log_probe,
+        external_groups=external_groups,
     )

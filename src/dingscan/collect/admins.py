@@ -1,7 +1,9 @@
-"""Administrators (``listadmin``) and each sub-administrator's directory scope.
+"""Administrators (``listadmin``), each sub-administrator's directory scope, and whether an
+admin is mirrored from a partner organisation.
 
 ``get_admin_scope`` is asked only for sub-admins: a primary admin's reach is the whole tenant by
-definition. A scope that could not be read leaves ``dept_ids`` unknown and the section partial.
+definition. ``user/get`` (quota-exempt) tells whether an admin belongs to a partner org. A detail
+that could not be read stays unknown and makes the section partial.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import asyncio
 
 from dingscan.client import endpoints as ep
 from dingscan.client.errors import DingTalkError
-from dingscan.client.paging import Caller, items_at
+from dingscan.client.paging import Caller, items_at, result_of
 from dingscan.snapshot import Admin, Section
 
 
@@ -21,18 +23,34 @@ async def collect_admins(client: Caller) -> Section[list[Admin]]:
         for raw in items_at(answer, "result", endpoint=ep.ADMIN_LIST)
     ]
     scopes = await asyncio.gather(*(_scope(client, a) for a in listed))
-    admins = [
-        a.model_copy(update={"dept_ids": scope}) if isinstance(scope, list) else a
-        for a, scope in zip(listed, scopes, strict=True)
-    ]
-    unreadable = [
-        f"{a.userid} ({err.reason})"
-        for a, err in zip(listed, scopes, strict=True)
-        if isinstance(err, DingTalkError)
-    ]
+    unions = await asyncio.gather(*(_union_corp_id(client, a) for a in listed))
+    admins, unreadable = [], []
+    for admin, scope, union in zip(listed, scopes, unions, strict=True):
+        admins.append(
+            admin.model_copy(
+                update={
+                    "dept_ids": scope if isinstance(scope, list) else None,
+                    "union_corp_id": union if isinstance(union, str) else None,
+                }
+            )
+        )
+        unreadable += [f"{admin.userid} ({p.reason})" for p in (scope, union) if isinstance(p, DingTalkError)]
     if unreadable:
-        return Section.partial(admins, f"scope of sub-admins could not be read: {'; '.join(unreadable)}")
+        return Section.partial(admins, f"details of admins could not be read: {'; '.join(unreadable)}")
     return Section.collected(admins)
+
+
+async def _union_corp_id(client: Caller, admin: Admin) -> str | DingTalkError | None:
+    """The partner org an admin is mirrored from (``user/get`` ``union_emp_ext``), if any."""
+    try:
+        answer = await client.call(ep.USER_GET, body={"userid": admin.userid, "language": "en_US"})
+    except DingTalkError as error:
+        if error.fatal:
+            raise
+        return error
+    union = result_of(answer, ep.USER_GET).get("union_emp_ext") or {}
+    corp_id = union.get("corp_id")
+    return str(corp_id) if corp_id else None
 
 
 async def _scope(client: Caller, admin: Admin) -> list[int] | DingTalkError | None:

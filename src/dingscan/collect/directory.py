@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from dingscan.client import endpoints as ep
 from dingscan.client.errors import OutOfScope
-from dingscan.client.paging import Caller, cursor_pages, items_at
+from dingscan.client.paging import Caller, cursor_pages, items_at, result_of
 from dingscan.collect.base import as_bool, from_epoch_ms
 from dingscan.snapshot import Department, Section, SectionStatus, User
 
@@ -45,6 +45,42 @@ async def collect_departments(client: Caller) -> Section[list[Department]]:
             departments, f"sub-departments of {sorted(hidden)} are outside the app's contact scope"
         )
     return Section.collected(departments)
+
+
+async def collect_department_details(
+    client: Caller, departments: Section[list[Department]]
+) -> Section[list[Department]]:
+    """``department/get`` for each department: is it mirrored from a partner org (关联组织)?
+
+    An unreadable detail leaves that department's ``from_union_org`` unknown and the section
+    partial, so no control can read "not mirrored" into a department nobody looked at.
+    """
+    if departments.data is None:
+        return departments
+    answers = await _each(
+        [d.dept_id for d in departments.data],
+        lambda d: client.call(ep.DEPARTMENT_GET, body={"dept_id": d, "language": "en_US"}),
+    )
+    details = {dept_id: result_of(answer, ep.DEPARTMENT_GET) for dept_id, answer in answers if answer}
+    merged = [_with_union(d, details.get(d.dept_id)) for d in departments.data]
+    hidden = sorted(d.dept_id for d in departments.data if d.dept_id not in details)
+    if hidden:
+        return Section.partial(merged, f"details of departments {hidden} are outside the app's contact scope")
+    if departments.status is SectionStatus.PARTIAL:
+        return Section.partial(merged, departments.reason or "the department tree is partial")
+    return Section.collected(merged)
+
+
+def _with_union(department: Department, detail: Any) -> Department:
+    if detail is None:
+        return department
+    union = detail.get("union_dept_ext") or {}
+    return department.model_copy(
+        update={
+            "from_union_org": bool(as_bool(detail.get("from_union_org"))),
+            "union_corp_id": union.get("corp_id"),
+        }
+    )
 
 
 async def collect_users(client: Caller, departments: Section[list[Department]]) -> Section[list[User]]:

@@ -13,10 +13,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from dingscan.client import endpoints as ep
-from dingscan.client.paging import Caller, next_token_pages, offset_pages
-from dingscan.snapshot import Dormancy, LeaveRecord, Section
+from dingscan.client.paging import Caller, items_at, next_token_pages, offset_pages
+from dingscan.snapshot import Dimission, Dormancy, LeaveRecord, Section
 
 LEAVER_LOOKBACK = timedelta(days=365)
+HR_BATCH = 50  # dismissions maxResults and dimissionInfos userIdList are capped at 50
 DORMANCY_DAYS = 30
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 DATA_READY_HOUR = 9
@@ -26,6 +27,23 @@ async def collect_leave_records(client: Caller, as_of: datetime) -> Section[list
     params = {"startTime": _iso(as_of - LEAVER_LOOKBACK), "endTime": _iso(as_of)}
     pages = next_token_pages(client, ep.LEAVE_RECORDS, params, items="records", max_results=50)
     return Section.collected([_leave_record(raw) async for page in pages for raw in page])
+
+
+async def collect_dimissions(client: Caller) -> Section[list[Dimission]]:
+    """智能人事 resignation records; ``corpNotOpenHrm`` (no HR app) makes this not applicable."""
+    pages = next_token_pages(client, ep.HR_DISMISSIONS, {}, items="userIdList", max_results=HR_BATCH)
+    userids = [str(u) async for page in pages for u in page]
+    batches = [userids[i : i + HR_BATCH] for i in range(0, len(userids), HR_BATCH)]
+    answers = await asyncio.gather(
+        *(client.call(ep.HR_DIMISSION_INFOS, params={"userIdList": batch}) for batch in batches)
+    )
+    return Section.collected(
+        [
+            _dimission(raw)
+            for answer in answers
+            for raw in items_at(answer, "result", endpoint=ep.HR_DIMISSION_INFOS)
+        ]
+    )
 
 
 def dormancy_window(as_of: datetime, days: int = DORMANCY_DAYS) -> tuple[date, date]:
@@ -46,6 +64,16 @@ async def _inactive_on(client: Caller, day: date) -> set[str]:
     body = {"is_active": False, "query_date": day.strftime("%Y%m%d")}
     pages = offset_pages(client, ep.INACTIVE_USERS, body, size=100, has_more=("result", "has_more"))
     return {str(userid) async for page in pages for userid in page}
+
+
+def _dimission(raw: dict[str, Any]) -> Dimission:
+    last_day = raw.get("lastWorkDay")
+    return Dimission(
+        userid=str(raw["userId"]),
+        last_work_day=_timestamp(last_day) if last_day not in (None, "") else None,
+        status=int(raw["status"]) if raw.get("status") is not None else None,
+        handover_userid=raw.get("handoverUserId") or None,
+    )
 
 
 def _iso(moment: datetime) -> str:

@@ -5,6 +5,7 @@ A bundle is a folder::
     manifest.json     format, tool version, recording time, tenant, SHA-256 of every other file
     exchanges.jsonl   every HTTP exchange, one per line, credentials removed
     policy.yaml       the baseline parameters the recorded scan was judged against
+    attestations.yaml the attestation file it was judged against (when one was given)
     findings.json     the recorded scan's findings, for comparison with a replay
 
 It is staged in a private temporary folder and renamed into place only when complete, so an
@@ -25,11 +26,12 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from dingscan import __version__
 from dingscan.evidence.exchange import Exchange
 from dingscan.fsutil import atomic_directory, atomic_write_bytes
+from dingscan.inputs import InputFile, JudgementInputs
 
 MANIFEST = "manifest.json"
 EXCHANGES = "exchanges.jsonl"
-POLICY = "policy.yaml"
 FINDINGS = "findings.json"
+INPUT_FILES = {"policy": "policy.yaml", "attestations": "attestations.yaml"}
 FORMAT_VERSION = 1
 
 
@@ -48,6 +50,7 @@ class Manifest(BaseModel):
     org_name: str | None
     exchanges: int
     files: dict[str, str]  # file name -> SHA-256 hex
+    inputs: dict[str, str] = {}  # "policy"/"attestations" -> where the file came from when recorded
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,12 @@ class Bundle:
     path: Path
     manifest: Manifest
     exchanges: list[Exchange]
-    policy_yaml: str
+    inputs: dict[str, InputFile]
     findings_json: str
+
+    def judged_against(self) -> JudgementInputs:
+        """The policy and attestations the recorded scan was judged against."""
+        return JudgementInputs.from_texts(self.inputs["policy"], self.inputs.get("attestations"))
 
 
 def sha256(data: bytes) -> str:
@@ -70,22 +77,19 @@ def write_bundle(
     recorded_at: datetime,
     corp_id: str | None,
     org_name: str | None,
-    policy_yaml: str,
+    inputs: dict[str, InputFile],
     findings_json: str,
 ) -> Manifest:
-    files = {
-        EXCHANGES: "".join(
-            e.model_dump_json() + "\n" for e in sorted(exchanges, key=lambda e: e.seq)
-        ).encode(),
-        POLICY: policy_yaml.encode(),
-        FINDINGS: findings_json.encode(),
-    }
+    exchange_lines = "".join(e.model_dump_json() + "\n" for e in sorted(exchanges, key=lambda e: e.seq))
+    files = {EXCHANGES: exchange_lines.encode(), FINDINGS: findings_json.encode()}
+    files |= {INPUT_FILES[name]: file.text.encode() for name, file in inputs.items()}
     manifest = Manifest(
         recorded_at=recorded_at,
         corp_id=corp_id,
         org_name=org_name,
         exchanges=len(exchanges),
         files={name: sha256(data) for name, data in files.items()},
+        inputs={name: file.source for name, file in inputs.items()},
     )
     with atomic_directory(path) as staging:
         for name, data in files.items():
@@ -118,11 +122,18 @@ def read_bundle(path: Path) -> Bundle:
         raise BundleError(
             f"{path}: {EXCHANGES} is not a list of exchanges: {str(exc).splitlines()[0]}"
         ) from None
+    inputs = {
+        name: InputFile(source, (path / INPUT_FILES[name]).read_text(encoding="utf-8"))
+        for name, source in manifest.inputs.items()
+        if name in INPUT_FILES
+    }
+    if "policy" not in inputs:
+        raise BundleError(f"{path}: the manifest names no policy file")
     return Bundle(
         path=path,
         manifest=manifest,
         exchanges=exchanges,
-        policy_yaml=(path / POLICY).read_text(encoding="utf-8"),
+        inputs=inputs,
         findings_json=(path / FINDINGS).read_text(encoding="utf-8"),
     )
 
