@@ -47,6 +47,8 @@ from dingscan.redaction import SECRETS
 log = structlog.get_logger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+#: DingTalk's per-IP ban answers with an HTML page on 200 or 403; other HTML is someone else's page.
+BAN_PAGE_STATUSES = frozenset({200, 403})
 JSON = dict[str, Any]
 
 
@@ -95,7 +97,6 @@ class DingTalkClient:
         timeout: float = 20.0,
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        max_in_flight: int = 16,
         counted_budget: int | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
@@ -107,7 +108,6 @@ class DingTalkClient:
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self._limiter = PerApiRateLimiter(calls_per_second)
-        self._in_flight = asyncio.Semaphore(max_in_flight)
         self._tokens = AccessTokenCache(self._fetch_token)
         self._counted_budget = counted_budget
         self._halted: DingTalkError | None = None
@@ -178,12 +178,13 @@ class DingTalkClient:
             None,
             token=None,
         )
+        token = answer.get("accessToken")
+        if not isinstance(token, str) or not token:
+            raise MalformedResponse("token", "no accessToken in the answer", endpoint=ep.ACCESS_TOKEN)
         try:
-            return IssuedToken(str(answer["accessToken"]), float(answer.get("expireIn", 7200)))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise MalformedResponse(
-                "token", "no accessToken in the answer", endpoint=ep.ACCESS_TOKEN
-            ) from exc
+            return IssuedToken(token, float(answer.get("expireIn", 7200)))
+        except (TypeError, ValueError) as exc:
+            raise MalformedResponse("token", "expireIn is not a number", endpoint=ep.ACCESS_TOKEN) from exc
 
     async def _send(
         self,
@@ -193,26 +194,30 @@ class DingTalkClient:
         params: Mapping[str, Any] | None,
         token: str | None,
     ) -> JSON:
-        if self._halted is not None:
-            raise self._halted
+        if self._halted is not None:  # a fresh error naming this call, not the first one re-raised
+            halted = self._halted
+            raise type(halted)(halted.code, halted.message, endpoint=endpoint, request_id=halted.request_id)
         if endpoint.counted and self._quota_error is not None:
             raise QuotaExhausted(self._quota_error.code, endpoint=endpoint)
         request = self._build_request(endpoint, path, body, params, token)
+        # Nothing may wait between the pacing slot and the send, or paced calls would bunch up.
         await self._limiter.wait(endpoint.path)
-        async with self._in_flight:
-            # Checked and reserved with no await between, so concurrent calls cannot overrun it.
-            budget = self._counted_budget
-            if endpoint.counted and budget is not None and self.stats.counted >= budget:
-                raise BudgetExhausted("budget", str(budget), endpoint=endpoint)
-            self.stats.counted += endpoint.counted
-            self.stats.sent += 1
-            self.stats.by_endpoint[endpoint.name] += 1
-            try:
-                response = await self._http.send(request)
-            except httpx.TimeoutException as exc:
-                raise NetworkError("timeout", "timed out", endpoint=endpoint) from exc
-            except httpx.TransportError as exc:
-                raise NetworkError("connection", type(exc).__name__, endpoint=endpoint) from exc
+        # Checked and reserved with no await between, so concurrent calls cannot overrun it.
+        budget = self._counted_budget
+        if endpoint.counted and budget is not None and self.stats.counted >= budget:
+            raise BudgetExhausted("budget", str(budget), endpoint=endpoint)
+        self.stats.counted += endpoint.counted
+        self.stats.sent += 1
+        self.stats.by_endpoint[endpoint.name] += 1
+        try:
+            response = await self._http.send(request)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            self.stats.counted -= endpoint.counted  # never reached DingTalk: not charged
+            raise NetworkError("connection", type(exc).__name__, endpoint=endpoint) from exc
+        except httpx.TimeoutException as exc:
+            raise NetworkError("timeout", "timed out", endpoint=endpoint) from exc
+        except httpx.TransportError as exc:
+            raise NetworkError("connection", type(exc).__name__, endpoint=endpoint) from exc
         try:
             return self._parse(endpoint, response)
         except RateLimited:
@@ -257,9 +262,15 @@ class DingTalkClient:
             answer = None
             if response.status_code >= 500:
                 raise api_error(response.status_code, None, endpoint, request_id) from None
-            if _looks_like_html(response):
+            if not _looks_like_html(response):
+                raise MalformedResponse("malformed", "the body is not JSON", endpoint=endpoint) from None
+            if response.status_code in BAN_PAGE_STATUSES:
                 raise IpBanned("ip-ban", "HTML ban page", endpoint=endpoint) from None
-            raise MalformedResponse("malformed", "the body is not JSON", endpoint=endpoint) from None
+            raise MalformedResponse(
+                "html",
+                f"an HTML page (HTTP {response.status_code}) instead of JSON; check the host URLs and any proxy",
+                endpoint=endpoint,
+            ) from None
         if is_ip_ban(answer):
             raise IpBanned("punish", "per-IP ban", endpoint=endpoint)
         if endpoint.host is Host.API and response.status_code >= 400:

@@ -81,23 +81,19 @@ async def offset_pages(
     *,
     size: int,
     items: tuple[str, ...] = ("result", "list"),
-    has_more: tuple[str, ...] | None = ("result", "hasMore"),
+    flag_in: tuple[str, ...] = ("result",),
 ) -> AsyncIterator[list[Any]]:
-    """``offset``/``size``; ends on a false ``has_more``/``hasMore`` flag, or on a short page
-    where the endpoint has no flag (``has_more=None``)."""
+    """``offset``/``size``; ends on a false ``hasMore``/``has_more`` flag found under ``flag_in``
+    (DingTalk spells it both ways), or on a short page where the answer has no flag at all."""
     for page in range(MAX_PAGES):
         answer = await client.call(endpoint, body={**body, "offset": page * size, "size": size})
         batch = items_at(answer, *items, endpoint=endpoint)
         yield batch
-        if has_more is None:
-            if len(batch) < size:
-                return
-            continue
         parent: Any = answer
-        for key in has_more[:-1]:
-            parent = parent.get(key, {}) if isinstance(parent, Mapping) else {}
-        flag = parent.get(has_more[-1], parent.get("has_more")) if isinstance(parent, Mapping) else None
-        if not truthy(flag):
+        for key in flag_in:
+            parent = parent.get(key) if isinstance(parent, Mapping) else None
+        flags = [parent[k] for k in ("hasMore", "has_more") if isinstance(parent, Mapping) and k in parent]
+        if not (truthy(flags[0]) if flags else len(batch) >= size):
             return
     raise MalformedResponse("paging", "too many pages", endpoint=endpoint)
 
@@ -118,7 +114,11 @@ async def next_token_pages(
         answer = await client.call(endpoint, params={**params, "nextToken": token, "maxResults": max_results})
         yield items_at(answer, items, endpoint=endpoint)
         token = answer.get("nextToken")
-        if token in (None, "", 0, "0") or ("hasMore" in answer and not truthy(answer["hasMore"])):
+        if "hasMore" in answer and not truthy(answer["hasMore"]):
+            return
+        if token in (None, "", 0, "0"):
+            if truthy(answer.get("hasMore")):
+                raise MalformedResponse("paging", "hasMore without a nextToken", endpoint=endpoint)
             return
         if str(token) in seen:
             raise MalformedResponse("paging", "nextToken does not advance", endpoint=endpoint)

@@ -13,7 +13,7 @@ JOINED = 1  # union/cooperate status: 0 applying, 1 joined
 
 async def collect_external_contacts(client: Caller) -> Section[list[ExternalContact]]:
     # extcontact/list has no has_more flag: a short page is the last one.
-    pages = offset_pages(client, ep.EXTERNAL_CONTACTS, {}, size=100, items=("results",), has_more=None)
+    pages = offset_pages(client, ep.EXTERNAL_CONTACTS, {}, size=100, items=("results",), flag_in=())
     return Section.collected([_contact(raw) async for page in pages for raw in page])
 
 

@@ -62,7 +62,7 @@ async def collect_dormancy(client: Caller, as_of: datetime) -> Section[Dormancy]
 
 async def _inactive_on(client: Caller, day: date) -> set[str]:
     body = {"is_active": False, "query_date": day.strftime("%Y%m%d")}
-    pages = offset_pages(client, ep.INACTIVE_USERS, body, size=100, has_more=("result", "has_more"))
+    pages = offset_pages(client, ep.INACTIVE_USERS, body, size=100)
     return {str(userid) async for page in pages for userid in page}
 
 
