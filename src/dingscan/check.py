@@ -22,6 +22,26 @@ from dingscan.snapshot import SectionName, Snapshot, User
 
 CONTROL_ID = re.compile(r"^[A-Z]{2,}\.[A-Z]{3}\.\d+$")
 
+#: The baseline's areas in the order the baseline presents them (control ID middle part).
+AREAS: dict[str, str] = {
+    "IDN": "Identity and sign-in",
+    "PRV": "Privileged access",
+    "EXT": "External collaboration",
+    "LOG": "Audit logging",
+    "LCM": "Account lifecycle",
+    "APP": "Third-party apps",
+    "DAT": "Data protection and devices",
+    "GOV": "Governance and PDPO",
+}
+
+
+def control_sort_key(control_id: str) -> tuple[int, str, int]:
+    """Baseline order: by area as listed in :data:`AREAS`, then by number."""
+    prefix, _, number = control_id.rpartition(".")
+    area = prefix.rpartition(".")[2]
+    rank = list(AREAS).index(area) if area in AREAS else len(AREAS)
+    return rank, prefix, int(number) if number.isdigit() else 0
+
 
 class CheckMetadata(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -26,10 +26,12 @@ from dingscan.engine import CheckLoadError, load_checks
 from dingscan.evidence import BundleError, read_bundle
 from dingscan.exitcodes import ExitCode, exit_code_for
 from dingscan.findings import FindingsDocument
+from dingscan.fsutil import atomic_write_text
 from dingscan.inputs import JudgementInputs
 from dingscan.logs import configure_logging
 from dingscan.policy import PolicyError
 from dingscan.redaction import SECRETS
+from dingscan.report.baseline import render_baseline
 from dingscan.report.console import render_summary
 from dingscan.report.json import render_json, write_json
 from dingscan.report.progress import TerminalProgress
@@ -124,6 +126,14 @@ def _parser() -> argparse.ArgumentParser:
     _checks_option(checks)
     checks.set_defaults(command=_list_checks)
 
+    baseline = commands.add_parser("baseline", help="print the hardening baseline document (Markdown)")
+    _checks_option(baseline)
+    baseline.set_defaults(command=_baseline)
+
+    init = commands.add_parser("init", help="write commented starter policy and attestation files")
+    init.add_argument("--dir", type=Path, default=Path(), help="where to write them (default: here)")
+    init.set_defaults(command=_init)
+
     emulator = commands.add_parser("emulator", help="serve a DingTalk emulator on loopback for experiments")
     emulator.add_argument("--tenant", type=Path, help="tenant YAML (default: the demo tenant)")
     emulator.set_defaults(command=_emulator)
@@ -210,6 +220,30 @@ def _list_checks(args: argparse.Namespace) -> ExitCode:
     for control_id, severity, title, evidence in rows:
         print(f"{control_id:<10} {severity:<9} {title:<58} {evidence}")
     print(f"\n{len(rows)} checks")
+    return ExitCode.OK
+
+
+def _baseline(args: argparse.Namespace) -> ExitCode:
+    sys.stdout.write(render_baseline(_checks(args)))
+    return ExitCode.OK
+
+
+STARTER_FILES = {
+    "dingscan-policy.yaml": "templates/policy.yaml",
+    "dingscan-attestations.yaml": "templates/attestations.yaml",
+}
+
+
+def _init(args: argparse.Namespace) -> ExitCode:
+    targets = {args.dir / name: template for name, template in STARTER_FILES.items()}
+    if existing := [str(path) for path in targets if path.exists()]:
+        raise UsageError(f"{', '.join(existing)} already exist; not overwriting")
+    for path, template in targets.items():
+        atomic_write_text(path, (Path(__file__).parent / template).read_text(encoding="utf-8"))
+        print(f"wrote {path}")
+    print(
+        "edit them, then: dingscan scan --policy dingscan-policy.yaml --attestations dingscan-attestations.yaml"
+    )
     return ExitCode.OK
 
 

@@ -23,7 +23,7 @@ from types import ModuleType
 
 import structlog
 
-from dingscan.check import Check, Outcome
+from dingscan.check import Check, Outcome, control_sort_key
 from dingscan.findings import Finding, Status
 from dingscan.policy import Policy
 from dingscan.resources import packaged_path
@@ -59,12 +59,7 @@ def load_checks(directories: Sequence[Path] = (), *, plugins: bool = True) -> li
                     f"control {control_id} is defined twice: {checks[control_id][1]} and {origin}"
                 )
             checks[control_id] = (check_class(), str(origin))
-    return [checks[c][0] for c in sorted(checks, key=_control_sort_key)]
-
-
-def _control_sort_key(control_id: str) -> tuple[str, int]:
-    area, _, number = control_id.rpartition(".")
-    return area, int(number) if number.isdigit() else 0
+    return [checks[c][0] for c in sorted(checks, key=control_sort_key)]
 
 
 def _modules_in(directory: Path) -> Iterable[ModuleType]:

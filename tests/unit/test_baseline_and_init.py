@@ -1,0 +1,51 @@
+from pathlib import Path
+
+import pytest
+
+from dingscan.attestations import Attestations
+from dingscan.cli import main
+from dingscan.engine import load_checks
+from dingscan.exitcodes import ExitCode
+from dingscan.policy import Policy
+from dingscan.report.baseline import render_baseline
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "baseline.md"
+CATALOGUE = [
+    *(f"DT.IDN.{n}" for n in range(1, 4)),
+    *(f"DT.PRV.{n}" for n in range(1, 8)),
+    *(f"DT.EXT.{n}" for n in range(1, 5)),
+    *(f"DT.LOG.{n}" for n in range(1, 3)),
+    *(f"DT.LCM.{n}" for n in range(1, 6)),
+    *(f"DT.APP.{n}" for n in range(1, 3)),
+    *(f"DT.DAT.{n}" for n in range(1, 4)),
+    *(f"DT.GOV.{n}" for n in range(1, 8)),
+]
+
+
+def test_every_catalogue_control_is_implemented_in_baseline_order() -> None:
+    assert [c.metadata.control_id for c in load_checks(plugins=False)] == CATALOGUE
+
+
+def test_committed_baseline_document_is_up_to_date() -> None:
+    expected = render_baseline(load_checks(plugins=False))
+    assert DOCS.read_text(encoding="utf-8") == expected, "run: dingscan baseline > docs/baseline.md"
+
+
+def test_baseline_command_prints_the_document(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["baseline"]) == ExitCode.OK
+    assert capsys.readouterr().out == render_baseline(load_checks())
+
+
+def test_init_writes_starter_files_that_load(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", "--dir", str(tmp_path)]) == ExitCode.OK
+    policy = Policy.load(tmp_path / "dingscan-policy.yaml")
+    assert policy.admins.primary_max == 3 and policy.conflicting_roles == [("人事", "财务")]
+    assert Attestations.load(tmp_path / "dingscan-attestations.yaml") == Attestations()
+
+
+def test_init_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "dingscan-policy.yaml").write_text("mine")
+    assert main(["init", "--dir", str(tmp_path)]) == ExitCode.USAGE
+    assert "already exist" in capsys.readouterr().err
+    assert (tmp_path / "dingscan-policy.yaml").read_text() == "mine"
+    assert not (tmp_path / "dingscan-attestations.yaml").exists()
