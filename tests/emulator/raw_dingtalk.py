@@ -22,7 +22,11 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 @cache
 def demo_tenant() -> Tenant:
-    return load_tenant(TENANTS / "demo.yaml")
+    """The demo tenant with every endpoint usable: the emulator's own tests exercise them all, so
+    the demo's deliberate gaps (no HR app, no external-contact permission) are switched off."""
+    demo = load_tenant(TENANTS / "demo.yaml")
+    permissions = demo.permissions.model_copy(update={"denied": ()})
+    return demo.model_copy(update={"hr_app_enabled": True, "permissions": permissions})
 
 
 def with_changes(tenant: Tenant, **changes: Any) -> Tenant:

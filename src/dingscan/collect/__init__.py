@@ -48,7 +48,7 @@ async def collect(
     async with asyncio.TaskGroup() as areas:  # the runner catches every area's errors
         directory_task = areas.create_task(directory())
         org = areas.create_task(run("org", lambda: collect_org(client, corp_id)))
-        admins = areas.create_task(run("admins", lambda: collect_admins(client)))
+        admins = areas.create_task(run("admins", lambda: collect_admins(client, corp_id)))
         roles = areas.create_task(run("roles", lambda: collect_roles(client)))
         contacts = areas.create_task(run("external_contacts", lambda: collect_external_contacts(client)))
         partners = areas.create_task(run("partner_orgs", lambda: collect_partner_orgs(client)))

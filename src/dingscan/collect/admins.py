@@ -16,14 +16,14 @@ from dingscan.client.paging import Caller, items_at, result_of
 from dingscan.snapshot import Admin, Section
 
 
-async def collect_admins(client: Caller) -> Section[list[Admin]]:
+async def collect_admins(client: Caller, corp_id: str | None) -> Section[list[Admin]]:
     answer = await client.call(ep.ADMIN_LIST)
     listed = [
         Admin(userid=str(raw["userid"]), sys_level=int(raw["sys_level"]))
         for raw in items_at(answer, "result", endpoint=ep.ADMIN_LIST)
     ]
     scopes = await asyncio.gather(*(_scope(client, a) for a in listed))
-    unions = await asyncio.gather(*(_union_corp_id(client, a) for a in listed))
+    unions = await asyncio.gather(*(_union_corp_id(client, a, corp_id) for a in listed))
     admins, unreadable = [], []
     for admin, scope, union in zip(listed, scopes, unions, strict=True):
         admins.append(
@@ -40,8 +40,12 @@ async def collect_admins(client: Caller) -> Section[list[Admin]]:
     return Section.collected(admins)
 
 
-async def _union_corp_id(client: Caller, admin: Admin) -> str | DingTalkError | None:
-    """The partner org an admin is mirrored from (``user/get`` ``union_emp_ext``), if any."""
+async def _union_corp_id(client: Caller, admin: Admin, own_corp_id: str | None) -> str | DingTalkError | None:
+    """The partner org an admin is mirrored from (``user/get`` ``union_emp_ext``), if any.
+
+    ``union_emp_ext`` may name our own organisation, with the partner in ``union_emp_map_list``;
+    the first corp_id that is not ours is the partner.
+    """
     try:
         answer = await client.call(ep.USER_GET, body={"userid": admin.userid, "language": "en_US"})
     except DingTalkError as error:
@@ -49,8 +53,9 @@ async def _union_corp_id(client: Caller, admin: Admin) -> str | DingTalkError | 
             raise
         return error
     union = result_of(answer, ep.USER_GET).get("union_emp_ext") or {}
-    corp_id = union.get("corp_id")
-    return str(corp_id) if corp_id else None
+    mapped = [m.get("corp_id") for m in union.get("union_emp_map_list") or [] if isinstance(m, dict)]
+    partners = [str(c) for c in (*mapped, union.get("corp_id")) if c and str(c) != own_corp_id]
+    return partners[0] if partners else None
 
 
 async def _scope(client: Caller, admin: Admin) -> list[int] | DingTalkError | None:

@@ -1,0 +1,124 @@
+"""DT.PRV.4 — every administrator's account is sound: activated, corporate, SSO, current, in use.
+
+One resource per offending administrator lists every reason. An administrator missing from a
+complete users list is an offender in itself: ``listadmin`` ignores the app's contact scope, so
+an admin the directory does not show is a mirrored, hidden or half-removed account (from a
+partial list, absence proves nothing). The corporate-domain criterion applies only when
+``corporate_domains`` is set, and then an admin needs at least one address and every address on
+a corporate domain. SSO is required only where the tenant has enterprise accounts, and
+``break_glass_accounts`` are exempt from it. A leaver re-hired after the leave record is not a
+leaver.
+"""
+
+from collections.abc import Iterable, Iterator
+
+from dingscan.check import CheckMetadata, Outcome, RuleCheck
+from dingscan.findings import References, Resource, Severity
+from dingscan.policy import Policy, on_domains
+from dingscan.snapshot import LeaveRecord, SectionName, SectionStatus, Snapshot, User
+
+
+class AdminAccountsSound(RuleCheck):
+    metadata = CheckMetadata(
+        control_id="DT.PRV.4",
+        title="Administrator accounts are activated, corporate, on SSO, current and in use",
+        severity=Severity.HIGH,
+        rationale=(
+            "An administrator account is the key to the whole tenant. One that was never activated, "
+            "sits on an outside mailbox, bypasses SSO, belongs to someone who left or is no longer "
+            "used can be claimed or abused without anyone noticing."
+        ),
+        remediation=(
+            "Admin console > 权限管理 > 管理员 / 子管理员: revoke admin rights from each listed account, "
+            "or fix the reason given (activate it, move it to a corporate address and an SSO "
+            "enterprise account via 通讯录 > 成员管理); remove leavers' and unused accounts' rights first."
+        ),
+        evidence=(
+            "API topapi/user/listadmin joined with topapi/v2/user/list (active, email, org_email, "
+            "exclusive_account_type), /v1.0/contact/empLeaveRecords and topapi/inactive/user/v2/get"
+        ),
+        references=References(
+            pdpo=["DPP4"], iso27001=["A.5.16", "A.5.18", "A.8.2"], cis_v8=["5.3", "5.4", "6.2"]
+        ),
+    )
+    requires = (
+        SectionName.ADMINS,
+        SectionName.USERS,
+        SectionName.USER_EMAILS,
+        SectionName.LEAVE_RECORDS,
+        SectionName.DORMANCY,
+    )
+    pass_message = "all {checked} administrator accounts are sound"
+    fail_message = "{count} of {checked} administrator accounts are unsound"
+
+    def evaluate(self, snapshot: Snapshot, policy: Policy) -> Outcome:
+        outcome = super().evaluate(snapshot, policy)
+        dormancy = snapshot.dormancy.get()
+        criteria = {
+            "activated": "checked",
+            "corporate_domain": (
+                f"checked against {', '.join(policy.corporate_domains)}"
+                if policy.corporate_domains
+                else "skipped: no corporate_domains in the policy"
+            ),
+            "sso": "checked" if _has_enterprise_accounts(snapshot) else "skipped: no enterprise accounts",
+            "leavers": "checked against leave records of the last 365 days",
+            "dormancy": f"no login from {dormancy.first_day} to {dormancy.last_day}",
+        }
+        return outcome.model_copy(update={"evidence": {**outcome.evidence, "criteria": criteria}})
+
+    def examined(self, snapshot: Snapshot, policy: Policy) -> int:
+        return len(snapshot.admins.get())
+
+    def offenders(self, snapshot: Snapshot, policy: Policy) -> Iterable[Resource]:
+        users = {u.userid: u for u in snapshot.users.get()}
+        enterprise = _has_enterprise_accounts(snapshot)
+        # Sorted by time, so the latest record of each userid is the one kept.
+        left = {r.userid: r for r in sorted(snapshot.leave_records.get(), key=lambda r: r.leave_time)}
+        dormancy = snapshot.dormancy.get()
+        dormant = set(dormancy.dormant_userids)
+        # Absence from a partial users list proves nothing; the engine then refuses the PASS.
+        whole_directory = snapshot.users.status is SectionStatus.COLLECTED
+        for admin in snapshot.admins.get():
+            user = users.get(admin.userid)
+            reasons = [] if user is None else list(_account_faults(user, policy, enterprise))
+            if user is None and whole_directory:
+                reasons.append("not in the directory (listed by listadmin only)")
+            if (record := left.get(admin.userid)) and not _rehired(user, record):
+                reasons.append(
+                    f"left on {record.leave_time:%Y-%m-%d} ({record.leave_reason or 'reason unknown'})"
+                )
+            if admin.userid in dormant:
+                reasons.append(f"no login from {dormancy.first_day} to {dormancy.last_day}")
+            if reasons:
+                yield Resource(
+                    type="admin",
+                    id=admin.userid,
+                    name=(user.name if user else record.name if record else "") or None,
+                    detail="; ".join(reasons),
+                    evidence={
+                        "sys_level": admin.sys_level,
+                        "dept_ids": user.dept_ids if user else None,
+                        "reasons": reasons,
+                    },
+                )
+
+
+def _has_enterprise_accounts(snapshot: Snapshot) -> bool:
+    return any(u.exclusive_account for u in snapshot.users.get())
+
+
+def _account_faults(user: User, policy: Policy, enterprise: bool) -> Iterator[str]:
+    if user.active is False:
+        yield "has not activated DingTalk"
+    if policy.corporate_domains:
+        if not user.addresses:
+            yield "no email address on a corporate domain"
+        if foreign := [a for a in user.addresses if not on_domains(a, policy.corporate_domains)]:
+            yield f"address not on a corporate domain: {', '.join(foreign)}"
+    if enterprise and user.exclusive_account_type != "sso" and user.userid not in policy.break_glass_accounts:
+        yield f"signs in without SSO (account type: {user.exclusive_account_type or 'personal DingTalk account'})"
+
+
+def _rehired(user: User | None, record: LeaveRecord) -> bool:
+    return user is not None and user.hired_at is not None and user.hired_at > record.leave_time
