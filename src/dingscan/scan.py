@@ -47,8 +47,12 @@ async def scan_live(
     record_to: Path | None = None,
     progress: Progress | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    retry: RetryPolicy | None = None,
 ) -> ScanResult:
-    """Scan the tenant the settings point at; with ``record_to``, also write a fixture bundle."""
+    """Scan the tenant the settings point at; with ``record_to``, also write a fixture bundle.
+
+    ``transport`` and ``retry`` replace the network and the back-off (tests, embedding).
+    """
     app_key, app_secret = settings.credentials()
     hosts = HostMap(settings.oapi_url, settings.api_url)
     recorder = RecordingTransport(transport or httpx.AsyncHTTPTransport(), hosts) if record_to else None
@@ -59,7 +63,7 @@ async def scan_live(
         hosts=hosts,
         calls_per_second=settings.qps,
         timeout=settings.timeout,
-        retry=RetryPolicy(attempts=settings.retry_attempts),
+        retry=retry or RetryPolicy(attempts=settings.retry_attempts),
         counted_budget=settings.max_counted_calls,
         transport=recorder or transport,
     )
