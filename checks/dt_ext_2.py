@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dingscan.check import CheckMetadata, RuleCheck
 from dingscan.findings import References, Resource, Severity
 from dingscan.policy import Policy
-from dingscan.snapshot import SectionName, Snapshot
+from dingscan.snapshot import SectionName, Snapshot, latest_departures
 
 WHOLE_ORG = 1
 
@@ -42,7 +42,7 @@ class ExternalContactsContained(RuleCheck):
         return len(snapshot.external_contacts.get())
 
     def offenders(self, snapshot: Snapshot, policy: Policy) -> Iterable[Resource]:
-        left = {r.userid: r for r in sorted(snapshot.leave_records.get(), key=lambda r: r.leave_time)}
+        left = latest_departures(snapshot.leave_records.get())
         for contact in snapshot.external_contacts.get():
             reasons = []
             if WHOLE_ORG in contact.share_dept_ids:

@@ -13,7 +13,7 @@ resting on it (ERROR), while the other signal can still convict (FAIL).
 
 from collections.abc import Iterable
 
-from dingscan.check import CheckMetadata, RuleCheck
+from dingscan.check import CheckMetadata, RuleCheck, admin_resource
 from dingscan.findings import References, Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
@@ -59,14 +59,10 @@ class NoMirroredAdmins(RuleCheck):
                 for d in departments
             ]
             if reasons:
-                yield Resource(
-                    type="admin",
-                    id=admin.userid,
-                    name=(user.name if user else "") or None,
-                    detail="; ".join(reasons),
-                    evidence={
-                        "sys_level": admin.sys_level,
-                        "union_corp_id": admin.union_corp_id,
-                        "mirrored_dept_ids": [d.dept_id for d in departments],
-                    },
+                yield admin_resource(
+                    admin,
+                    users,
+                    "; ".join(reasons),
+                    union_corp_id=admin.union_corp_id,
+                    mirrored_dept_ids=[d.dept_id for d in departments],
                 )

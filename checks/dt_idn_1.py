@@ -13,7 +13,7 @@ non-SSO members prove a FAIL on their own, while full coverage still needs the s
 from typing import Any
 
 from dingscan.attestations import Attestation, SsoStatement
-from dingscan.attested import AttestedCheck, attestation_evidence
+from dingscan.attested import AttestedCheck, attestation_evidence, attested_by
 from dingscan.check import CheckMetadata, Outcome, user_resource
 from dingscan.findings import References, Resource, Severity, Status
 from dingscan.policy import Policy
@@ -66,7 +66,7 @@ class SsoEnforced(AttestedCheck):
         evidence = {**attestation_evidence(statement), "identity_provider": statement.identity_provider}
         evidence |= coverage
         idp = f" through {statement.identity_provider}" if statement.identity_provider else ""
-        who = f"attested by {statement.attested_by} on {statement.attested_on:%Y-%m-%d}"
+        who = attested_by(statement)
         if not statement.answer:
             return Outcome.failed(f"SSO attested as NOT enforced ({who})", offenders, **evidence)
         if offenders:
@@ -105,7 +105,7 @@ def _sso_coverage(snapshot: Snapshot, policy: Policy) -> tuple[list[Resource], d
             exclusive_account_type=u.exclusive_account_type,
         )
         for u in in_scope
-        if u.exclusive_account_type != "sso"
+        if not u.uses_sso
     ]
     covered = len(in_scope) - len(offenders)
     return sorted(offenders, key=lambda r: r.id), {

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dingscan.check import CheckMetadata, RuleCheck, user_resource
 from dingscan.findings import References, Resource, Severity
 from dingscan.policy import Policy
-from dingscan.snapshot import LeaveRecord, SectionName, Snapshot
+from dingscan.snapshot import SectionName, Snapshot, latest_departures
 
 
 class LeaversRemoved(RuleCheck):
@@ -33,16 +33,10 @@ class LeaversRemoved(RuleCheck):
 
     def offenders(self, snapshot: Snapshot, policy: Policy) -> Iterable[Resource]:
         members = {u.userid: u for u in snapshot.users.get()}
-        latest: dict[str, LeaveRecord] = {}
-        for record in snapshot.leave_records.get():
-            if record.userid not in latest or record.leave_time > latest[record.userid].leave_time:
-                latest[record.userid] = record
-        for userid, record in latest.items():
+        for userid, record in latest_departures(snapshot.leave_records.get()).items():
             user = members.get(userid)
-            if user is None:
+            if user is None or user.rejoined_after(record):
                 continue
-            if user.hired_at is not None and user.hired_at > record.leave_time:
-                continue  # re-hired after leaving: a new employment, not a forgotten account
             yield user_resource(
                 user,
                 f"left on {record.leave_time:%Y-%m-%d} ({record.leave_reason or 'reason unknown'}) "

@@ -3,7 +3,7 @@
 from typing import Any, ClassVar
 
 from dingscan.attestations import Attestation, RetentionStatement
-from dingscan.attested import AttestedCheck, attestation_evidence
+from dingscan.attested import AttestedCheck, attestation_evidence, attested_by
 from dingscan.check import CheckMetadata, Outcome
 from dingscan.findings import References, Severity
 from dingscan.policy import Policy
@@ -50,7 +50,7 @@ class AuditLogRetention(AttestedCheck):
         if not isinstance(statement, RetentionStatement):
             raise TypeError(f"{self.attestation} is not a retention statement")
         days, required = statement.retention_days, self.min_retention_days
-        who = f"attested by {statement.attested_by} on {statement.attested_on:%Y-%m-%d}"
+        who = attested_by(statement)
         evidence = {**attestation_evidence(statement), "retention_days": days, "required_days": required}
         if days < required:
             return Outcome.failed(

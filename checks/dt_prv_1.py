@@ -1,7 +1,7 @@
 """DT.PRV.1 — the number of primary administrators is within the policy's bounds."""
 
-from dingscan.check import Check, CheckMetadata, Outcome
-from dingscan.findings import References, Resource, Severity
+from dingscan.check import Check, CheckMetadata, Outcome, admin_resource
+from dingscan.findings import References, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
 
@@ -35,15 +35,7 @@ class PrimaryAdminCount(Check):
                 f"{count} primary administrators (allowed {bounds.primary_min}-{bounds.primary_max})",
                 **evidence,
             )
-        resources = [
-            Resource(
-                type="admin",
-                id=a.userid,
-                name=names[a.userid].name if a.userid in names else None,
-                detail="primary administrator (sys_level 1)",
-            )
-            for a in primaries
-        ]
+        resources = [admin_resource(a, names, "primary administrator (sys_level 1)") for a in primaries]
         side = "more" if count > bounds.primary_max else "fewer"
         return Outcome.failed(
             f"{count} primary administrators: {side} than allowed ({bounds.primary_min}-{bounds.primary_max})",

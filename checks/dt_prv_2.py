@@ -1,7 +1,7 @@
 """DT.PRV.2 — the number of sub-administrators stays within the policy's maximum."""
 
-from dingscan.check import Check, CheckMetadata, Outcome
-from dingscan.findings import References, Resource, Severity
+from dingscan.check import Check, CheckMetadata, Outcome, admin_resource
+from dingscan.findings import References, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
 
@@ -33,13 +33,7 @@ class SubAdminCount(Check):
             return Outcome.passed(f"{len(subs)} sub-administrators (allowed at most {allowed})", **evidence)
         names = snapshot.users_by_id()
         resources = [
-            Resource(
-                type="admin",
-                id=a.userid,
-                name=names[a.userid].name if a.userid in names else None,
-                detail="sub-administrator (sys_level 2)",
-                evidence={"scope_dept_ids": a.dept_ids},
-            )
+            admin_resource(a, names, "sub-administrator (sys_level 2)", scope_dept_ids=a.dept_ids)
             for a in subs
         ]
         return Outcome.failed(

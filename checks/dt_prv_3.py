@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from dingscan.check import CheckMetadata, RuleCheck
+from dingscan.check import CheckMetadata, RuleCheck, admin_resource
 from dingscan.findings import References, Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
@@ -43,10 +43,9 @@ class OrgWideSubAdmins(RuleCheck):
                 continue
             # An unreadable scope (None) leaves the section partial: the engine refuses a PASS.
             if admin.dept_ids is not None and ROOT_DEPT in admin.dept_ids:
-                yield Resource(
-                    type="admin",
-                    id=admin.userid,
-                    name=names[admin.userid].name if admin.userid in names else None,
-                    detail="sub-administrator whose directory scope is the whole organisation (dept 1)",
-                    evidence={"dept_ids": admin.dept_ids},
+                yield admin_resource(
+                    admin,
+                    names,
+                    "sub-administrator whose directory scope is the whole organisation (dept 1)",
+                    dept_ids=admin.dept_ids,
                 )

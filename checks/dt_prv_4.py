@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dingscan.check import CheckMetadata, Outcome, RuleCheck
 from dingscan.findings import References, Resource, Severity
 from dingscan.policy import Policy, on_domains
-from dingscan.snapshot import LeaveRecord, SectionName, SectionStatus, Snapshot, User
+from dingscan.snapshot import SectionName, SectionStatus, Snapshot, User, latest_departures
 
 
 class AdminAccountsSound(RuleCheck):
@@ -73,8 +73,7 @@ class AdminAccountsSound(RuleCheck):
     def offenders(self, snapshot: Snapshot, policy: Policy) -> Iterable[Resource]:
         users = {u.userid: u for u in snapshot.users.get()}
         enterprise = _has_enterprise_accounts(snapshot)
-        # Sorted by time, so the latest record of each userid is the one kept.
-        left = {r.userid: r for r in sorted(snapshot.leave_records.get(), key=lambda r: r.leave_time)}
+        left = latest_departures(snapshot.leave_records.get())
         dormancy = snapshot.dormancy.get()
         dormant = set(dormancy.dormant_userids)
         # Absence from a partial users list proves nothing; the engine then refuses the PASS.
@@ -84,7 +83,7 @@ class AdminAccountsSound(RuleCheck):
             reasons = [] if user is None else list(_account_faults(user, policy, enterprise))
             if user is None and whole_directory:
                 reasons.append("not in the directory (listed by listadmin only)")
-            if (record := left.get(admin.userid)) and not _rehired(user, record):
+            if (record := left.get(admin.userid)) and not (user and user.rejoined_after(record)):
                 reasons.append(
                     f"left on {record.leave_time:%Y-%m-%d} ({record.leave_reason or 'reason unknown'})"
                 )
@@ -116,9 +115,5 @@ def _account_faults(user: User, policy: Policy, enterprise: bool) -> Iterator[st
             yield "no email address on a corporate domain"
         if foreign := [a for a in user.addresses if not on_domains(a, policy.corporate_domains)]:
             yield f"address not on a corporate domain: {', '.join(foreign)}"
-    if enterprise and user.exclusive_account_type != "sso" and user.userid not in policy.break_glass_accounts:
+    if enterprise and not user.uses_sso and user.userid not in policy.break_glass_accounts:
         yield f"signs in without SSO (account type: {user.exclusive_account_type or 'personal DingTalk account'})"
-
-
-def _rehired(user: User | None, record: LeaveRecord) -> bool:
-    return user is not None and user.hired_at is not None and user.hired_at > record.leave_time

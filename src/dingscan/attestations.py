@@ -17,9 +17,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from dingscan.yamlfile import YamlFileError, describe_validation_error, parse_yaml_mapping
+from dingscan.yamlfile import parse_model, read_text
 
 YEAR = timedelta(days=365)
 QUARTER = timedelta(days=92)
@@ -139,19 +139,8 @@ class Attestations(BaseModel):
 
     @classmethod
     def load(cls, path: Path) -> Attestations:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise AttestationError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-        return cls.parse(text, str(path))
+        return cls.parse(read_text(path, AttestationError), str(path))
 
     @classmethod
     def parse(cls, text: str, source: str) -> Attestations:
-        try:
-            raw, root = parse_yaml_mapping(text, source)
-        except YamlFileError as exc:
-            raise AttestationError(str(exc)) from None
-        try:
-            return cls.model_validate(raw)
-        except ValidationError as exc:
-            raise AttestationError(describe_validation_error(source, root, exc)) from None
+        return parse_model(cls, text, source, AttestationError)

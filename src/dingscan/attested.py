@@ -27,6 +27,11 @@ def attestation_evidence(statement: Attestation) -> dict[str, Any]:
     }
 
 
+def attested_by(statement: Attestation) -> str:
+    """"attested by NAME on DATE", the way every attested verdict names its source."""
+    return f"attested by {statement.attested_by} on {statement.attested_on:%Y-%m-%d}"
+
+
 def read_attestation(snapshot: Snapshot, key: str) -> Attestation | Outcome:
     """The current statement under ``key``, or the MANUAL outcome saying why there is none."""
     statement = getattr(snapshot.attestations.get(), key)
@@ -61,7 +66,7 @@ class AttestedCheck(Check):
         """Yes/no statements by default: ``answer: yes`` passes, ``answer: no`` fails."""
         if not isinstance(statement, Statement):
             raise TypeError(f"{self.attestation} needs its own judge()")
-        who = f"attested by {statement.attested_by} on {statement.attested_on:%Y-%m-%d}"
+        who = attested_by(statement)
         details = f": {statement.details}" if statement.details else ""
         if statement.answer:
             return Outcome.passed(f"{who}{details}", **attestation_evidence(statement))

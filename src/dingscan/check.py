@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dingscan.findings import References, Resource, Severity, Status
 from dingscan.policy import Policy
-from dingscan.snapshot import SectionName, Snapshot, User
+from dingscan.snapshot import Admin, SectionName, Snapshot, User
 
 CONTROL_ID = re.compile(r"^[A-Z]{2,}\.[A-Z]{3}\.\d+$")
 
@@ -134,4 +134,16 @@ def user_resource(user: User, detail: str, **evidence: Any) -> Resource:
         name=user.name or None,
         detail=detail,
         evidence={"dept_ids": user.dept_ids, **evidence},
+    )
+
+
+def admin_resource(admin: Admin, users: Mapping[str, User], detail: str, **evidence: Any) -> Resource:
+    """An administrator named by userid, with the name from the directory when it was collected."""
+    user = users.get(admin.userid)
+    return Resource(
+        type="admin",
+        id=admin.userid,
+        name=(user.name if user else None) or None,
+        detail=detail,
+        evidence={"sys_level": admin.sys_level, **evidence},
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 from dingscan.attestations import AttestationError, Attestations
 from dingscan.findings import InputDigest
 from dingscan.policy import Policy, PolicyError
+from dingscan.yamlfile import read_text
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,11 @@ class JudgementInputs:
             policy = Policy()
             policy_file = InputFile("built-in defaults", policy.to_yaml())
         else:
-            policy_file = InputFile(str(policy_path), _read(policy_path, PolicyError))
+            policy_file = InputFile(str(policy_path), read_text(policy_path, PolicyError))
             policy = Policy.parse(policy_file.text, policy_file.source)
         if attestations_path is None:
             return cls(policy, policy_file, None, None)
-        attestations_file = InputFile(str(attestations_path), _read(attestations_path, AttestationError))
+        attestations_file = InputFile(str(attestations_path), read_text(attestations_path, AttestationError))
         attestations = Attestations.parse(attestations_file.text, attestations_file.source)
         return cls(policy, policy_file, attestations, attestations_file)
 
@@ -72,10 +73,3 @@ class JudgementInputs:
     def digests(self) -> dict[str, InputDigest]:
         files = {"policy": self.policy_file, "attestations": self.attestations_file}
         return {name: file.digest for name, file in files.items() if file is not None}
-
-
-def _read(path: Path, error: type[ValueError]) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None

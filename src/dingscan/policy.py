@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from dingscan.yamlfile import YamlFileError, describe_validation_error, parse_yaml_mapping
+from dingscan.yamlfile import parse_model, read_text
 
 #: Consumer mail services: an address here is a person's own mailbox, outside the company's
 #: control, retention and offboarding (DT.IDN.3). ``personal_webmail_domains`` adds to it.
@@ -99,22 +99,11 @@ class Policy(_Section):
 
     @classmethod
     def load(cls, path: Path) -> Policy:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PolicyError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-        return cls.parse(text, str(path))
+        return cls.parse(read_text(path, PolicyError), str(path))
 
     @classmethod
     def parse(cls, text: str, source: str) -> Policy:
-        try:
-            raw, root = parse_yaml_mapping(text, source)
-        except YamlFileError as exc:
-            raise PolicyError(str(exc)) from None
-        try:
-            return cls.model_validate(raw)
-        except ValidationError as exc:
-            raise PolicyError(describe_validation_error(source, root, exc)) from None
+        return parse_model(cls, text, source, PolicyError)
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

@@ -110,6 +110,15 @@ class User(_Record):
     disable_status: bool | None = None
 
     @property
+    def uses_sso(self) -> bool:
+        """Signs in through the organisation's identity provider (an ``sso`` enterprise account)."""
+        return self.exclusive_account_type == "sso"
+
+    def rejoined_after(self, record: LeaveRecord) -> bool:
+        """Hired again after this leave record: a new employment, not a forgotten account."""
+        return self.hired_at is not None and self.hired_at > record.leave_time
+
+    @property
     def addresses(self) -> list[str]:
         """``email`` and ``org_email``, each once (they are often the same address)."""
         return list(dict.fromkeys(a for a in (self.email, self.org_email) if a))
@@ -166,6 +175,11 @@ class LeaveRecord(_Record):
     name: str = ""
     leave_time: datetime
     leave_reason: str | None = None
+
+
+def latest_departures(records: list[LeaveRecord]) -> dict[str, LeaveRecord]:
+    """Each leaver's most recent leave record, by userid (people can leave more than once)."""
+    return {r.userid: r for r in sorted(records, key=lambda r: r.leave_time)}
 
 
 class Dormancy(_Record):

@@ -8,25 +8,40 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class YamlFileError(ValueError):
-    pass
+    """A user-facing YAML file that cannot be used; the message is one line."""
+
+
+def read_text(path: Path, error: type[ValueError] = YamlFileError) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def parse_model(model: type[M], text: str, source: str, error: type[ValueError] = YamlFileError) -> M:
+    """``text`` as a YAML mapping validated into ``model``; any problem is one ``error`` line."""
+    try:
+        raw, root = parse_yaml_mapping(text, source)
+    except YamlFileError as exc:
+        raise error(str(exc)) from None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise error(describe_validation_error(source, root, exc)) from None
 
 
 def load_yaml_mapping(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
     """The file's top-level mapping and its node tree; an empty file is an empty mapping."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise YamlFileError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise YamlFileError(f"{path}: cannot read: {exc}") from None
-    return parse_yaml_mapping(text, str(path))
+    return parse_yaml_mapping(read_text(path), str(path))
 
 
 def parse_yaml_mapping(text: str, path: str) -> tuple[dict[str, Any], yaml.Node | None]:
