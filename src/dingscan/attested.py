@@ -28,7 +28,7 @@ def attestation_evidence(statement: Attestation) -> dict[str, Any]:
 
 
 def attested_by(statement: Attestation) -> str:
-    """"attested by NAME on DATE", the way every attested verdict names its source."""
+    """ "attested by NAME on DATE", the way every attested verdict names its source."""
     return f"attested by {statement.attested_by} on {statement.attested_on:%Y-%m-%d}"
 
 

@@ -14,6 +14,7 @@ import sys
 import threading
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any, TypeVar
 
 import structlog
@@ -23,7 +24,8 @@ from dingscan.attestations import AttestationError
 from dingscan.check import Check
 from dingscan.collect import ScanAborted
 from dingscan.engine import CheckLoadError, load_checks
-from dingscan.evidence import BundleError, read_bundle
+from dingscan.evidence import BundleError, Pseudonymiser, SigningError, read_bundle, verify_bundle
+from dingscan.evidence.bundle import SignatureCheck
 from dingscan.exitcodes import ExitCode, exit_code_for
 from dingscan.findings import FindingsDocument
 from dingscan.fsutil import atomic_write_text
@@ -43,7 +45,26 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 DEMO_BUNDLE = "fixtures/demo"
-_USER_ERRORS = (ConfigError, PolicyError, AttestationError, BundleError, CheckLoadError, FileExistsError)
+_USER_ERRORS = (
+    ConfigError,
+    PolicyError,
+    AttestationError,
+    BundleError,
+    SigningError,
+    CheckLoadError,
+    FileExistsError,
+)
+
+
+def signing_module() -> ModuleType:
+    """The signing helpers; ``cryptography`` is an optional extra, imported only when needed."""
+    try:
+        from dingscan.evidence import signing
+    except ImportError:
+        raise SigningError(
+            "signing needs the 'cryptography' package: pip install 'dingscan[signing]'"
+        ) from None
+    return signing
 
 
 class UsageError(Exception):
@@ -109,6 +130,12 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "--record", type=Path, metavar="DIR", help="also write a fixture bundle of every exchange"
     )
+    scan.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help="replace people's ids, names, mobiles, mail local parts in the bundle",
+    )
+    scan.add_argument("--sign-key", type=Path, metavar="PEM", help="sign the bundle's manifest (Ed25519)")
     scan.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     _output_options(scan)
     _checks_option(scan)
@@ -118,6 +145,14 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("bundle", type=Path)
     replay.add_argument("--policy", type=Path, help="judge against this policy instead of the recorded one")
     replay.add_argument("--attestations", type=Path, help="judge against these attestations instead")
+    replay.add_argument(
+        "--public-key", type=Path, metavar="PEM", help="require a valid signature by this key"
+    )
+    replay.add_argument(
+        "--allow-unverified",
+        action="store_true",
+        help="replay a bundle that fails verification (recorded as such)",
+    )
     _output_options(replay)
     _checks_option(replay)
     replay.set_defaults(command=_replay)
@@ -125,6 +160,17 @@ def _parser() -> argparse.ArgumentParser:
     checks = commands.add_parser("checks", help="list the loaded checks")
     _checks_option(checks)
     checks.set_defaults(command=_list_checks)
+
+    verify = commands.add_parser("verify", help="check a bundle's files (and signature) against its manifest")
+    verify.add_argument("bundle", type=Path)
+    verify.add_argument(
+        "--public-key", type=Path, metavar="PEM", help="also require a valid signature by this key"
+    )
+    verify.set_defaults(command=_verify)
+
+    keygen = commands.add_parser("keygen", help="create an Ed25519 key pair for signing bundles")
+    keygen.add_argument("--dir", type=Path, default=Path(), help="where to write the keys (default: here)")
+    keygen.set_defaults(command=_keygen)
 
     baseline = commands.add_parser("baseline", help="print the hardening baseline document (Markdown)")
     _checks_option(baseline)
@@ -188,13 +234,38 @@ def _scan(args: argparse.Namespace) -> ExitCode:
     checks = _checks(args)
     if args.record and args.record.exists() and any(args.record.iterdir()):
         raise UsageError(f"{args.record} already exists and is not empty; choose a new folder for the bundle")
+    if (args.pseudonymise or args.sign_key) and not args.record:
+        raise UsageError("--pseudonymise and --sign-key apply to a recording: add --record DIR")
+    key = settings.pseudonym_key.get_secret_value().encode() if settings.pseudonym_key else None
+    pseudonymiser = Pseudonymiser(key) if args.pseudonymise else None
+    sign = signing_module().load_private_key(args.sign_key).sign if args.sign_key else None
     progress = TerminalProgress() if sys.stderr.isatty() and not args.quiet else None
-    result = _run(scan_live(settings, inputs=inputs, checks=checks, record_to=args.record, progress=progress))
+    scan = scan_live(
+        settings,
+        inputs=inputs,
+        checks=checks,
+        record_to=args.record,
+        progress=progress,
+        pseudonymiser=pseudonymiser,
+        sign=sign,
+    )
+    result = _run(scan)
     return _publish(result, args)
 
 
+def _signature_check(public_key: Path | None) -> SignatureCheck | None:
+    if public_key is None:
+        return None
+    signing = signing_module()
+    key = signing.load_public_key(public_key)
+    return lambda data, signature: signing.signature_is_valid(key, data, signature)
+
+
 def _replay(args: argparse.Namespace) -> ExitCode:
-    bundle = read_bundle(args.bundle)
+    check = _signature_check(args.public_key)
+    bundle = read_bundle(args.bundle, check_signature=check, allow_unverified=args.allow_unverified)
+    if bundle.integrity.startswith("UNVERIFIED"):
+        print(f"dingscan: warning: {bundle.integrity}", file=sys.stderr)
     recorded = bundle.judged_against()
     inputs = recorded.overridden_by(args.policy, args.attestations)
     overridden = inputs is not recorded
@@ -208,6 +279,7 @@ def _replay(args: argparse.Namespace) -> ExitCode:
 
 def _demo(args: argparse.Namespace) -> ExitCode:
     args.bundle, args.policy, args.attestations, args.checks_dir = packaged_path(DEMO_BUNDLE), None, None, []
+    args.public_key, args.allow_unverified = None, False
     return _replay(args)
 
 
@@ -220,6 +292,21 @@ def _list_checks(args: argparse.Namespace) -> ExitCode:
     for control_id, severity, title, evidence in rows:
         print(f"{control_id:<10} {severity:<9} {title:<58} {evidence}")
     print(f"\n{len(rows)} checks")
+    return ExitCode.OK
+
+
+def _verify(args: argparse.Namespace) -> ExitCode:
+    manifest, integrity = verify_bundle(args.bundle, _signature_check(args.public_key))
+    pseudonymised = ", pseudonymised" if manifest.pseudonymised else ""
+    print(
+        f"{args.bundle}: {integrity} ({len(manifest.files)} files, {manifest.exchanges} exchanges{pseudonymised})"
+    )
+    return ExitCode.OK
+
+
+def _keygen(args: argparse.Namespace) -> ExitCode:
+    private, public = signing_module().generate_key_pair(args.dir)
+    print(f"wrote {private} (keep it secret: it signs bundles) and {public} (give it to auditors)")
     return ExitCode.OK
 
 

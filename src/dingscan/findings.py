@@ -102,6 +102,10 @@ class ScanInfo(_Frozen):
     tenant: Tenant
     api_usage: ApiUsage | None = None
     bundle: str | None = Field(default=None, description="Fixture bundle recorded or replayed")
+    bundle_integrity: str | None = Field(
+        default=None,
+        description="Replay: what verifying the bundle established ('UNVERIFIED: ...' if forced)",
+    )
     inputs: dict[str, InputDigest] = Field(
         default_factory=dict, description="The policy and attestation files judged against, with SHA-256"
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +24,8 @@ from dingscan.check import Check
 from dingscan.client import DingTalkClient, HostMap, RetryPolicy
 from dingscan.collect import Progress, collect
 from dingscan.engine import run_checks
-from dingscan.evidence import Bundle, RecordingTransport, ReplayTransport, write_bundle
+from dingscan.evidence import Bundle, Pseudonymiser, RecordingTransport, ReplayTransport, write_bundle
+from dingscan.evidence.exchange import Exchange
 from dingscan.findings import ApiUsage, Coverage, FindingsDocument, ScanInfo, Tenant, Tool
 from dingscan.inputs import JudgementInputs
 from dingscan.settings import Settings
@@ -48,8 +49,11 @@ async def scan_live(
     progress: Progress | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     retry: RetryPolicy | None = None,
+    pseudonymiser: Pseudonymiser | None = None,
+    sign: Callable[[bytes], bytes] | None = None,
 ) -> ScanResult:
-    """Scan the tenant the settings point at; with ``record_to``, also write a fixture bundle.
+    """Scan the tenant the settings point at; with ``record_to``, also write a fixture bundle,
+    pseudonymised and/or signed when asked.
 
     ``transport`` and ``retry`` replace the network and the back-off (tests, embedding).
     """
@@ -72,36 +76,66 @@ async def scan_live(
     usage = ApiUsage(sent=client.stats.sent, counted=client.stats.counted, retries=client.stats.retries)
     result = _evaluate(snapshot, inputs, checks, "live", started, usage, bundle=record_to)
     if record_to is not None and recorder is not None:
+        exchanges, recorded = recorder.exchanges, result.document
+        if pseudonymiser is not None:
+            # The bundle's own findings must name nobody either: judge the pseudonymised answers.
+            exchanges = [pseudonymiser.exchange(e) for e in exchanges]
+            replayed = await _replay(exchanges, started, settings.corp_id, inputs, checks, record_to, "")
+            recorded = replayed.document
         files = {"policy": inputs.policy_file, "attestations": inputs.attestations_file}
         write_bundle(
             record_to,
-            exchanges=recorder.exchanges,
+            exchanges=exchanges,
             recorded_at=started,
             corp_id=settings.corp_id,
             org_name=result.document.scan.tenant.org_name,
             inputs={name: file for name, file in files.items() if file is not None},
-            findings_json=result.document.model_dump_json(indent=2),
+            findings_json=recorded.model_dump_json(indent=2),
+            pseudonymised=pseudonymiser is not None,
+            sign=sign,
         )
     return result
 
 
 async def replay_bundle(bundle: Bundle, *, inputs: JudgementInputs, checks: Sequence[Check]) -> ScanResult:
     """Re-run collection and evaluation from a bundle, judged as of the recording time."""
+    manifest = bundle.manifest
+    return await _replay(
+        bundle.exchanges,
+        manifest.recorded_at,
+        manifest.corp_id,
+        inputs,
+        checks,
+        bundle.path,
+        bundle.integrity,
+    )
+
+
+async def _replay(
+    exchanges: list[Exchange],
+    as_of: datetime,
+    corp_id: str | None,
+    inputs: JudgementInputs,
+    checks: Sequence[Check],
+    bundle_path: Path,
+    integrity: str,
+) -> ScanResult:
     hosts = HostMap()
     client = DingTalkClient(
         "replay",
         SecretStr("replay-needs-no-secret"),
         hosts=hosts,
         calls_per_second=None,
-        transport=ReplayTransport(bundle.exchanges, hosts),
+        transport=ReplayTransport(exchanges, hosts),
         sleep=_no_wait,
     )
     started = datetime.now(UTC)
-    as_of = bundle.manifest.recorded_at
     async with client:
-        snapshot = await collect(client, as_of=as_of, corp_id=bundle.manifest.corp_id)
+        snapshot = await collect(client, as_of=as_of, corp_id=corp_id)
     usage = ApiUsage(sent=client.stats.sent, counted=client.stats.counted, retries=client.stats.retries)
-    return _evaluate(snapshot, inputs, checks, "replay", started, usage, bundle=bundle.path)
+    return _evaluate(
+        snapshot, inputs, checks, "replay", started, usage, bundle=bundle_path, integrity=integrity or None
+    )
 
 
 async def _no_wait(_: float) -> None:
@@ -117,6 +151,7 @@ def _evaluate(
     usage: ApiUsage,
     *,
     bundle: Path | None,
+    integrity: str | None = None,
 ) -> ScanResult:
     snapshot = snapshot.model_copy(update={"attestations": _attestations_section(inputs)})
     findings = run_checks(checks, snapshot, inputs.policy)
@@ -132,6 +167,7 @@ def _evaluate(
             tenant=Tenant(corp_id=snapshot.corp_id, org_name=org.org_name if org else None),
             api_usage=usage,
             bundle=str(bundle) if bundle else None,
+            bundle_integrity=integrity,
             inputs=inputs.digests(),
         ),
         coverage={

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     timeout: float = Field(20.0, gt=0, le=300, description="seconds per HTTP request")
     scan_timeout: float = Field(1800.0, gt=0, description="seconds for the whole scan")
     retry_attempts: int = Field(5, ge=1, le=10, description="tries per call for transient failures")
+    pseudonym_key: SecretStr | None = Field(
+        None, description="key for stable pseudonyms across bundles (default: a random one per bundle)"
+    )
     max_counted_calls: int | None = Field(
         None,
         ge=0,

@@ -1,0 +1,9 @@
+"""Errors about bundles and their signatures: each a one-line message a person can act on."""
+
+
+class BundleError(ValueError):
+    """A bundle that cannot be replayed as it is."""
+
+
+class SigningError(ValueError):
+    """A key that cannot be used, a missing signing package, or a signature that does not verify."""
