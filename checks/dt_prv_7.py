@@ -3,8 +3,8 @@
 The operator keeps a register of temporary grants (``temporary_access`` in the attestation file:
 userid, role name or department, expiry). A grant is expired the day after ``expires_on``; an
 expired grant must be gone: the member no longer in that role (``role/simplelist``) or that
-department (the users list). No register is MANUAL; an empty register is a PASS. An expired
-grant naming neither role nor department cannot be verified and keeps the control MANUAL.
+department (the users list). No register is MANUAL; an empty register is a PASS. (The file
+format guarantees every grant names a role or a department.)
 """
 
 from collections.abc import Iterator
@@ -43,19 +43,12 @@ class TemporaryAccessRevoked(Check):
         if not register:
             return Outcome.passed("no temporary grants registered", grants=0)
         expired = [g for g in register if g.expires_on < snapshot.as_of.date()]
-        unverifiable = [g.userid for g in expired if g.role is None and g.dept_id is None]
         offenders = sorted(_still_held(expired, snapshot), key=lambda r: r.id)
-        evidence = {"grants": len(register), "expired": len(expired), "unverifiable": unverifiable}
+        evidence = {"grants": len(register), "expired": len(expired)}
         if offenders:
             return Outcome.failed(
                 f"{len(offenders)} of {len(expired)} expired temporary grants are still in place",
                 offenders,
-                **evidence,
-            )
-        if unverifiable:
-            return Outcome.manual(
-                f"expired grants of {', '.join(unverifiable)} name neither a role nor a department: "
-                "complete the register",
                 **evidence,
             )
         return Outcome.passed(

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dingscan.yamlfile import parse_model, read_text
 
@@ -114,6 +114,14 @@ class TemporaryGrant(BaseModel):
     granted_on: date
     expires_on: date
     approved_by: str
+
+    @model_validator(mode="after")
+    def _grants_something(self) -> TemporaryGrant:
+        if self.role is None and self.dept_id is None:
+            raise ValueError("a grant names the role or the dept_id it granted")
+        if self.expires_on < self.granted_on:
+            raise ValueError("expires_on is before granted_on")
+        return self
 
 
 class Attestations(BaseModel):

@@ -176,6 +176,9 @@ def _parser() -> argparse.ArgumentParser:
     _checks_option(baseline)
     baseline.set_defaults(command=_baseline)
 
+    schema = commands.add_parser("schema", help="print the JSON Schema of the findings document")
+    schema.set_defaults(command=_schema)
+
     init = commands.add_parser("init", help="write commented starter policy and attestation files")
     init.add_argument("--dir", type=Path, default=Path(), help="where to write them (default: here)")
     init.set_defaults(command=_init)
@@ -307,6 +310,11 @@ def _verify(args: argparse.Namespace) -> ExitCode:
 def _keygen(args: argparse.Namespace) -> ExitCode:
     private, public = signing_module().generate_key_pair(args.dir)
     print(f"wrote {private} (keep it secret: it signs bundles) and {public} (give it to auditors)")
+    return ExitCode.OK
+
+
+def _schema(args: argparse.Namespace) -> ExitCode:
+    print(json.dumps(FindingsDocument.model_json_schema(), indent=2, ensure_ascii=False))
     return ExitCode.OK
 
 

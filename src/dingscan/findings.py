@@ -1,9 +1,8 @@
 """Findings and the versioned findings document: the one model every output format is built from.
 
 ``SCHEMA_VERSION`` follows semantic versioning: a SOC pipeline that ingests ``1.x`` keeps working
-when fields are added (minor); renaming or removing a field is a major change. The schema is
-documented in ``docs/findings-schema.md`` and exported as JSON Schema by
-``dingscan schema``.
+when fields are added (minor); renaming or removing a field is a major change. ``dingscan schema``
+prints the JSON Schema; ``docs/findings.schema.json`` is that output, kept current by a test.
 """
 
 from __future__ import annotations

@@ -85,6 +85,13 @@ class Policy(_Section):
     lifecycle: Lifecycle = Field(default_factory=Lifecycle)
     apps: Apps = Field(default_factory=Apps)
 
+    @field_validator("conflicting_roles")
+    @classmethod
+    def _pairs_of_two_roles(cls, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        if same := [a for a, b in pairs if a == b]:
+            raise ValueError(f"a conflicting pair names {same[0]!r} twice")
+        return pairs
+
     @field_validator("corporate_domains", "personal_webmail_domains")
     @classmethod
     def _domains_lowercase(cls, domains: list[str]) -> list[str]:

@@ -49,3 +49,9 @@ def test_register_entries_are_validated(tmp_path: Path) -> None:
     text = "approved_apps:\n  - app_id: not-a-number\n    name: CRM\n    approved_by: J\n    reviewed_on: 2026-01-01\n"
     with pytest.raises(AttestationError, match=r":2: approved_apps\.0\.app_id"):
         Attestations.load(write(tmp_path, text))
+
+
+def test_temporary_grant_must_name_what_it_granted(tmp_path: Path) -> None:
+    text = "temporary_access:\n  - userid: c1\n    granted_on: 2026-11-01\n    expires_on: 2026-11-08\n    approved_by: J\n"
+    with pytest.raises(AttestationError, match="names the role or the dept_id"):
+        Attestations.load(write(tmp_path, text))

@@ -49,3 +49,9 @@ def test_init_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "already exist" in capsys.readouterr().err
     assert (tmp_path / "dingscan-policy.yaml").read_text() == "mine"
     assert not (tmp_path / "dingscan-attestations.yaml").exists()
+
+
+def test_committed_findings_schema_is_up_to_date(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == ExitCode.OK
+    schema = (DOCS.parent / "findings.schema.json").read_text(encoding="utf-8")
+    assert capsys.readouterr().out == schema, "run: dingscan schema > docs/findings.schema.json"

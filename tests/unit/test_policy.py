@@ -58,3 +58,8 @@ def test_round_trips_through_yaml() -> None:
 )
 def test_domain_matching_includes_subdomains_only(address: str, expected: bool) -> None:
     assert on_domains(address, ["corp.hk"]) is expected
+
+
+def test_conflicting_pair_of_one_role_is_rejected(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="names '财务' twice"):
+        Policy.load(write(tmp_path, "conflicting_roles:\n  - [财务, 财务]\n"))
