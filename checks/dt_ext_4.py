@@ -39,7 +39,7 @@ class NoMirroredAdmins(RuleCheck):
         ),
         references=References(pdpo=["DPP4"], iso27001=["A.5.19", "A.8.2"], cis_v8=["5.4", "6.8"]),
     )
-    requires = (SectionName.ADMINS, SectionName.USERS, SectionName.DEPARTMENTS)
+    requires = (SectionName.ADMINS, SectionName.ADMIN_DETAILS, SectionName.USERS, SectionName.DEPARTMENTS)
     pass_message = "none of {checked} administrators is mirrored from a partner organisation"
     fail_message = "{count} of {checked} administrators are mirrored from a partner organisation"
 

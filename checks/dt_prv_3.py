@@ -28,7 +28,10 @@ class OrgWideSubAdmins(RuleCheck):
         evidence="API topapi/user/listadmin + topapi/user/get_admin_scope (dept_ids contains 1)",
         references=References(pdpo=["DPP4"], iso27001=["A.5.15", "A.8.2"], cis_v8=["6.8"]),
     )
-    requires = (SectionName.ADMINS,)
+    requires = (
+        SectionName.ADMINS,
+        SectionName.ADMIN_DETAILS,
+    )
     pass_message = "none of {checked} sub-administrators has an unapproved org-wide scope"
     fail_message = "{count} of {checked} sub-administrators manage the whole organisation without approval"
 

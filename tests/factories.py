@@ -95,6 +95,7 @@ def empty_data(name: SectionName) -> Any:
         SectionName.SCOPES: AuthScopes(authed_dept=[1], auth_user_field=["email"]),
         SectionName.ORG: OrgInfo(org_name="Test Ltd", auth_level=1),
         SectionName.USER_EMAILS: True,
+        SectionName.ADMIN_DETAILS: True,
         SectionName.DORMANCY: Dormancy(first_day=date(2026, 10, 25), last_day=date(2026, 11, 23)),
         SectionName.AUDIT_LOG_PROBE: AuditLogProbe(
             window_start=datetime(2026, 8, 20, tzinfo=UTC), window_end=datetime(2026, 8, 27, tzinfo=UTC)

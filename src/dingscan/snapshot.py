@@ -129,6 +129,7 @@ class Admin(_Record):
     sys_level: int  # 1 primary admin (主管理员), 2 sub-admin (子管理员)
     dept_ids: list[int] | None = None  # directory scope; [1] = whole organisation; None = unknown
     union_corp_id: str | None = None  # set when the admin is mirrored from a partner org (union_emp_ext)
+    detail_error: str | None = None  # why dept_ids / union_corp_id are unknown, when they are
 
     @property
     def is_primary(self) -> bool:
@@ -223,6 +224,7 @@ class SectionName(StrEnum):
     USERS = "users"
     USER_EMAILS = "user_emails"
     ADMINS = "admins"
+    ADMIN_DETAILS = "admin_details"
     ROLES = "roles"
     EXTERNAL_CONTACTS = "external_contacts"
     PARTNER_ORGS = "partner_orgs"
@@ -252,6 +254,7 @@ class Snapshot(BaseModel):
     users: Section[list[User]] = NOT_COLLECTED
     user_emails: Section[bool] = NOT_COLLECTED  # the app may read email fields (auth_user_field)
     admins: Section[list[Admin]] = NOT_COLLECTED
+    admin_details: Section[bool] = NOT_COLLECTED  # every admin's scope and partner-org link were read
     roles: Section[list[Role]] = NOT_COLLECTED
     external_contacts: Section[list[ExternalContact]] = NOT_COLLECTED
     partner_orgs: Section[list[PartnerOrg]] = NOT_COLLECTED

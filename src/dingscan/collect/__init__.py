@@ -10,7 +10,7 @@ import asyncio
 from datetime import datetime
 
 from dingscan.client.paging import Caller
-from dingscan.collect.admins import collect_admins
+from dingscan.collect.admins import admin_details_coverage, collect_admins
 from dingscan.collect.apps import collect_apps
 from dingscan.collect.base import Progress, QuietProgress, ScanAborted, SectionRunner
 from dingscan.collect.directory import collect_department_details, collect_departments, collect_users
@@ -71,6 +71,7 @@ async def collect(
         users=users,
         user_emails=email_field_access(scopes),
         admins=admins.result(),
+        admin_details=admin_details_coverage(admins.result()),
         roles=roles.result(),
         external_contacts=contacts.result(),
         partner_orgs=partners.result(),

@@ -24,20 +24,27 @@ async def collect_admins(client: Caller, corp_id: str | None) -> Section[list[Ad
     ]
     scopes = await asyncio.gather(*(_scope(client, a) for a in listed))
     unions = await asyncio.gather(*(_union_corp_id(client, a, corp_id) for a in listed))
-    admins, unreadable = [], []
+    admins = []
     for admin, scope, union in zip(listed, scopes, unions, strict=True):
-        admins.append(
-            admin.model_copy(
-                update={
-                    "dept_ids": scope if isinstance(scope, list) else None,
-                    "union_corp_id": union if isinstance(union, str) else None,
-                }
-            )
-        )
-        unreadable += [f"{admin.userid} ({p.reason})" for p in (scope, union) if isinstance(p, DingTalkError)]
-    if unreadable:
-        return Section.partial(admins, f"details of admins could not be read: {'; '.join(unreadable)}")
+        problems = [p.reason for p in (scope, union) if isinstance(p, DingTalkError)]
+        update = {
+            "dept_ids": scope if isinstance(scope, list) else None,
+            "union_corp_id": union if isinstance(union, str) else None,
+            "detail_error": "; ".join(problems) or None,
+        }
+        admins.append(admin.model_copy(update=update))
     return Section.collected(admins)
+
+
+def admin_details_coverage(admins: Section[list[Admin]]) -> Section[bool]:
+    """Whether every admin's scope and partner-org link were read: a separate section, so one
+    unreadable detail does not stop the controls that only count administrators."""
+    if admins.data is None:
+        return Section[bool].failed(f"the admin list was not collected: {admins.reason}")
+    unknown = [f"{a.userid} ({a.detail_error})" for a in admins.data if a.detail_error]
+    if unknown:
+        return Section.partial(True, f"details of admins could not be read: {'; '.join(unknown)}")
+    return Section.collected(True)
 
 
 async def _union_corp_id(client: Caller, admin: Admin, own_corp_id: str | None) -> str | DingTalkError | None:
