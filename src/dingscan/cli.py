@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import shutil
 import signal
 import sys
 import threading
@@ -253,7 +254,12 @@ def _scan(args: argparse.Namespace) -> ExitCode:
         sign=sign,
     )
     result = _run(scan)
-    return _publish(result, args)
+    try:
+        return _publish(result, args)
+    except KeyboardInterrupt:
+        if args.record:  # checked empty before the scan: all of it is this run's, and unfinished
+            shutil.rmtree(args.record, ignore_errors=True)
+        raise
 
 
 def _signature_check(public_key: Path | None) -> SignatureCheck | None:

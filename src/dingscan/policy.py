@@ -95,8 +95,8 @@ class Policy(_Section):
     @field_validator("corporate_domains", "personal_webmail_domains")
     @classmethod
     def _domains_lowercase(cls, domains: list[str]) -> list[str]:
-        cleaned = [d.strip().lower().lstrip("@") for d in domains]
-        if bad := [d for d in cleaned if "." not in d or " " in d]:
+        cleaned = [d.strip().lstrip("@").strip().lower() for d in domains]
+        if bad := [d for d in cleaned if "." not in d or any(c.isspace() for c in d)]:
             raise ValueError(f"not a domain: {bad[0]!r}")
         return cleaned
 

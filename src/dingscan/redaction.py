@@ -26,10 +26,18 @@ class SecretRegistry:
             with self._lock:
                 self._secrets.add(secret)
 
-    def scrub(self, text: str) -> str:
+    def scrub_bytes(self, data: bytes) -> bytes:
+        """Like :meth:`scrub` for bodies that are not UTF-8 text (kept byte for byte otherwise)."""
+        for secret in self._snapshot():
+            data = data.replace(secret.encode("utf-8"), REDACTED.encode("ascii"))
+        return data
+
+    def _snapshot(self) -> list[str]:
         with self._lock:
-            secrets = sorted(self._secrets, key=len, reverse=True)
-        for secret in secrets:
+            return sorted(self._secrets, key=len, reverse=True)
+
+    def scrub(self, text: str) -> str:
+        for secret in self._snapshot():
             if secret in text:
                 text = text.replace(secret, REDACTED)
         return text

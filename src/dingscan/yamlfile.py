@@ -51,9 +51,9 @@ def parse_yaml_mapping(text: str, path: str) -> tuple[dict[str, Any], yaml.Node 
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
-        raise YamlFileError(f"{path}:{line}: not valid YAML: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise YamlFileError(f"{path}: not valid YAML: {exc}") from None
+        raise YamlFileError(f"{path}:{line}: not valid YAML: {_flat(exc.problem)}") from None
+    except Exception as exc:  # PyYAML's constructors raise plain errors (bad dates, !!int abc, deep nesting)
+        raise YamlFileError(f"{path}: not valid YAML: {type(exc).__name__}: {_flat(exc)}") from None
     if data is None:
         return {}, None
     if not isinstance(data, dict):
@@ -83,8 +83,19 @@ def describe_validation_error(source: str, root: yaml.Node | None, exc: Validati
     error = exc.errors()[0]
     line = locate(root, error["loc"])
     where = f"{source}:{line}" if line else source
-    key = ".".join(str(k) for k in error["loc"]) or "(top level)"
+    key = ".".join(_printable_key(k) for k in error["loc"]) or "(top level)"
     message = (
         "unknown key" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
     )
-    return f"{where}: {key}: {message}"
+    return f"{where}: {key}: {_flat(message)}"
+
+
+def _printable_key(key: int | str) -> str:
+    """A key as the user wrote it, quoted when it holds spaces, line breaks or control characters."""
+    text = str(key)
+    return text if text.isprintable() and " " not in text else repr(text)
+
+
+def _flat(text: object) -> str:
+    """One line: every run of whitespace, line breaks included, folded to a space."""
+    return " ".join(str(text).split())

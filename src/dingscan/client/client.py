@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import random
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
@@ -179,12 +180,15 @@ class DingTalkClient:
             token=None,
         )
         token = answer.get("accessToken")
-        if not isinstance(token, str) or not token:
-            raise MalformedResponse("token", "no accessToken in the answer", endpoint=ep.ACCESS_TOKEN)
+        if not isinstance(token, str) or not token or not (token.isascii() and token.isprintable()):
+            raise MalformedResponse("token", "no usable accessToken in the answer", endpoint=ep.ACCESS_TOKEN)
         try:
-            return IssuedToken(token, float(answer.get("expireIn", 7200)))
-        except (TypeError, ValueError) as exc:
-            raise MalformedResponse("token", "expireIn is not a number", endpoint=ep.ACCESS_TOKEN) from exc
+            lifetime = float(answer.get("expireIn", 7200))
+        except (TypeError, ValueError, OverflowError):
+            lifetime = math.nan
+        if not math.isfinite(lifetime) or lifetime <= 0:
+            raise MalformedResponse("token", "expireIn is not a positive number", endpoint=ep.ACCESS_TOKEN)
+        return IssuedToken(token, lifetime)
 
     async def _send(
         self,
@@ -257,8 +261,8 @@ class DingTalkClient:
     def _parse(self, endpoint: Endpoint, response: httpx.Response) -> JSON:
         request_id = response.headers.get("x-acs-request-id")
         try:
-            answer = json.loads(response.content) if response.content else None
-        except ValueError:
+            answer = json.loads(response.content, parse_constant=_no_nan) if response.content else None
+        except (ValueError, RecursionError):
             answer = None
             if response.status_code >= 500:
                 raise api_error(response.status_code, None, endpoint, request_id) from None
@@ -289,6 +293,11 @@ class DingTalkClient:
             if response.status_code >= 400:
                 raise api_error(response.status_code, answer, endpoint, request_id)
         return answer
+
+
+def _no_nan(constant: str) -> None:
+    """Python's json reads NaN and Infinity, which are not JSON and no DingTalk answer contains."""
+    raise ValueError(f"{constant} is not JSON")
 
 
 def _query_value(value: Any) -> str:

@@ -14,6 +14,11 @@ from typing import Any, ClassVar
 from dingscan.client.endpoints import Endpoint
 
 
+def one_line(text: object) -> str:
+    """``text`` with every run of whitespace (line breaks included) folded to one space."""
+    return " ".join(str(text).split())
+
+
 class DingTalkError(Exception):
     """An answer from DingTalk (or the road to it) that is not the data we asked for."""
 
@@ -28,8 +33,9 @@ class DingTalkError(Exception):
         endpoint: Endpoint | None = None,
         request_id: str | None = None,
     ) -> None:
-        self.code = code
-        self.message = message
+        # DingTalk's text goes into one-line reasons, logs and findings: never let it break lines.
+        self.code = one_line(code)
+        self.message = one_line(message)
         self.endpoint = endpoint
         self.request_id = request_id
         super().__init__(self.reason)

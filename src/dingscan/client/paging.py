@@ -60,7 +60,7 @@ async def cursor_pages(
 ) -> AsyncIterator[list[Any]]:
     """``cursor`` from 0, ``result.list`` + ``result.has_more`` + ``result.next_cursor``."""
     cursor: Any = 0
-    seen: set[str] = set()
+    seen = {str(cursor)}
     for _ in range(MAX_PAGES):
         answer = await client.call(endpoint, body={**body, "cursor": cursor, "size": size})
         result = result_of(answer, endpoint)

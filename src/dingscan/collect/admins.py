@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 
 from dingscan.client import endpoints as ep
-from dingscan.client.errors import DingTalkError
+from dingscan.client.errors import DingTalkError, MalformedResponse
 from dingscan.client.paging import Caller, items_at, result_of
 from dingscan.snapshot import Admin, Section
 
@@ -55,12 +55,14 @@ async def _union_corp_id(client: Caller, admin: Admin, own_corp_id: str | None) 
     """
     try:
         answer = await client.call(ep.USER_GET, body={"userid": admin.userid, "language": "en_US"})
+        union = result_of(answer, ep.USER_GET).get("union_emp_ext") or {}
+        if not isinstance(union, dict):
+            raise MalformedResponse("shape", "union_emp_ext is not an object", endpoint=ep.USER_GET)
+        mapped = [m.get("corp_id") for m in union.get("union_emp_map_list") or [] if isinstance(m, dict)]
     except DingTalkError as error:
         if error.fatal:
             raise
         return error
-    union = result_of(answer, ep.USER_GET).get("union_emp_ext") or {}
-    mapped = [m.get("corp_id") for m in union.get("union_emp_map_list") or [] if isinstance(m, dict)]
     partners = [str(c) for c in (*mapped, union.get("corp_id")) if c and str(c) != own_corp_id]
     return partners[0] if partners else None
 
@@ -70,8 +72,10 @@ async def _scope(client: Caller, admin: Admin) -> list[int] | DingTalkError | No
         return None
     try:
         answer = await client.call(ep.ADMIN_SCOPE, body={"userid": admin.userid})
+        return [int(d) for d in items_at(answer, "dept_ids", endpoint=ep.ADMIN_SCOPE)]
     except DingTalkError as error:
         if error.fatal:
             raise
         return error
-    return [int(d) for d in items_at(answer, "dept_ids", endpoint=ep.ADMIN_SCOPE)]
+    except (TypeError, ValueError) as error:  # dept ids that are not numbers
+        return MalformedResponse("shape", f"dept_ids: {error}", endpoint=ep.ADMIN_SCOPE)

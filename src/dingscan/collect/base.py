@@ -13,9 +13,8 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 import structlog
-from pydantic import ValidationError
 
-from dingscan.client.errors import DingTalkError, NotEnabled
+from dingscan.client.errors import DingTalkError, NotEnabled, one_line
 from dingscan.snapshot import Section, SectionStatus
 
 log = structlog.get_logger(__name__)
@@ -63,19 +62,27 @@ class SectionRunner:
             if error.fatal and self.fatal is None:
                 self.fatal = error
             return Section[T].failed(error.reason)
-        except (ValidationError, KeyError, TypeError, ValueError) as error:
-            log.warning("unreadable answer", area=area, error=str(error))
-            return Section[T].failed(f"DingTalk's answer for {area} could not be read: {_first_line(error)}")
+        except Exception as error:
+            # Any other failure means an answer dingscan cannot read (odd types, absurd numbers,
+            # a list of strings where objects were documented): fail this section, not the scan.
+            log.warning("unreadable answer", area=area, error=repr(error), exc_info=True)
+            return Section[T].failed(
+                f"DingTalk's answer for {area} could not be read: {type(error).__name__}: {_first_line(error)}"
+            )
 
 
 def _first_line(error: Exception) -> str:
-    return str(error).splitlines()[0] if str(error) else type(error).__name__
+    lines = str(error).splitlines()
+    return one_line(lines[0]) if lines else "no detail"
 
 
 def from_epoch_ms(value: Any) -> datetime | None:
     if value in (None, ""):
         return None
-    return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
+    try:
+        return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
+    except (OverflowError, OSError) as exc:
+        raise ValueError(f"{value!r} is not a plausible time in epoch milliseconds") from exc
 
 
 def as_bool(value: Any) -> bool | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from dingscan.client import endpoints as ep
 from dingscan.client.paging import Caller, items_at, next_token_pages, offset_pages
+from dingscan.collect.base import from_epoch_ms
 from dingscan.snapshot import Dimission, Dormancy, LeaveRecord, Section
 
 LEAVER_LOOKBACK = timedelta(days=365)
@@ -92,6 +93,9 @@ def _leave_record(raw: dict[str, Any]) -> LeaveRecord:
 def _timestamp(value: Any) -> datetime:
     """``leaveTime`` is documented as a time; accept ISO-8601 text or epoch milliseconds."""
     if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
-        return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
+        moment = from_epoch_ms(value)
+        if moment is None:
+            raise ValueError("empty time")
+        return moment
     parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -7,7 +7,10 @@ coverage statements the checks depend on, instead of letting "not visible" pass 
 
 from __future__ import annotations
 
+from typing import Any
+
 from dingscan.client import endpoints as ep
+from dingscan.client.errors import MalformedResponse
 from dingscan.client.paging import Caller
 from dingscan.snapshot import AuthScopes, Section, SectionStatus, User
 
@@ -20,13 +23,26 @@ EMAIL_FIELDS = frozenset({"email", "orgEmail", "org_email"})
 async def collect_scopes(client: Caller) -> Section[AuthScopes]:
     answer = await client.call(ep.AUTH_SCOPES)
     org_scopes = answer.get("auth_org_scopes") or {}
+    if not isinstance(org_scopes, dict):
+        raise MalformedResponse("shape", "auth_org_scopes is not an object", endpoint=ep.AUTH_SCOPES)
     return Section.collected(
         AuthScopes(
-            authed_dept=[int(d) for d in org_scopes.get("authed_dept") or []],
-            authed_user=[str(u) for u in org_scopes.get("authed_user") or []],
-            auth_user_field=[str(f) for f in answer.get("auth_user_field") or []],
+            authed_dept=[int(d) for d in _listed(org_scopes, "authed_dept")],
+            authed_user=[str(u) for u in _listed(org_scopes, "authed_user")],
+            auth_user_field=[str(f) for f in _listed(answer, "auth_user_field")],
         )
     )
+
+
+def _listed(answer: dict[str, Any], key: str) -> list[Any]:
+    """A list field, absent meaning empty. Anything else is malformed: a string iterated as a list
+    could turn "12" into departments [1, 2] and a partial inventory into a whole one."""
+    value = answer.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise MalformedResponse("shape", f"{key} is not a list", endpoint=ep.AUTH_SCOPES)
+    return value
 
 
 def email_field_access(scopes: Section[AuthScopes]) -> Section[bool]:

@@ -64,7 +64,11 @@ class Exchange(BaseModel):
 def normalise_request(host: Host, path: str, request: httpx.Request) -> RecordedRequest:
     """``path`` is the API path below the host's base URL, so bundles do not depend on where the
     hosts were (real DingTalk, a proxy, the emulator's ephemeral ports)."""
-    query = {k: v for k, v in sorted(request.url.params.multi_items()) if k not in _CREDENTIAL_FIELDS}
+    query = {
+        k: SECRETS.scrub(v)
+        for k, v in sorted(request.url.params.multi_items())
+        if k not in _CREDENTIAL_FIELDS
+    }
     body: Any = None
     if request.content:
         try:
@@ -72,8 +76,19 @@ def normalise_request(host: Host, path: str, request: httpx.Request) -> Recorded
         except ValueError:
             body = SECRETS.scrub(request.content.decode("utf-8", "replace"))
     if isinstance(body, dict):
-        body = {k: (REDACTED if k in _CREDENTIAL_FIELDS else v) for k, v in sorted(body.items())}
+        body = {k: (REDACTED if k in _CREDENTIAL_FIELDS else _scrubbed(v)) for k, v in sorted(body.items())}
     return RecordedRequest(host=host, method=request.method, path=path, query=query, body=body)
+
+
+def _scrubbed(value: Any) -> Any:
+    """Any registered secret removed from every string inside a JSON value."""
+    if isinstance(value, str):
+        return SECRETS.scrub(value)
+    if isinstance(value, list):
+        return [_scrubbed(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrubbed(v) for k, v in value.items()}
+    return value
 
 
 def record_response(request: RecordedRequest, response: httpx.Response, content: bytes) -> RecordedResponse:
@@ -87,7 +102,7 @@ def record_response(request: RecordedRequest, response: httpx.Response, content:
     try:
         return RecordedResponse(**meta, text=SECRETS.scrub(content.decode("utf-8")))
     except UnicodeDecodeError:
-        return RecordedResponse(**meta, base64=base64.b64encode(content).decode("ascii"))
+        return RecordedResponse(**meta, base64=base64.b64encode(SECRETS.scrub_bytes(content)).decode("ascii"))
 
 
 def _without_token(content: bytes) -> bytes:
