@@ -14,7 +14,9 @@ from dingscan.snapshot import SectionStatus
 INPUTS = judged_by(Policy(corporate_domains=["example.hk"]))
 
 
-async def test_counted_calls_never_undercount_what_the_server_charged(emulator: Emulator, tenant: Tenant) -> None:
+async def test_counted_calls_never_undercount_what_the_server_charged(
+    emulator: Emulator, tenant: Tenant
+) -> None:
     result = await scan_live(settings_for(emulator, tenant), inputs=INPUTS, checks=load_checks())
     usage = result.document.scan.api_usage
     assert usage is not None
