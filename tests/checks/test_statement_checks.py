@@ -9,12 +9,12 @@ and expired statements are MANUAL, an attestation file that was not loaded is ER
 from __future__ import annotations
 
 import pytest
-from factories import attestations, attested, evaluate, failed, snapshot
 
 from dingscan.attestations import Attestations, Statement
 from dingscan.attested import AttestedCheck
 from dingscan.engine import load_checks
 from dingscan.findings import Status
+from factories import attestations, attested, evaluate, failed, snapshot
 
 STATEMENT_CHECKS = [
     check
