@@ -93,6 +93,16 @@ def split(draw: st.DrawFn, values: list[Any], *, max_page: int = 6) -> list[list
     return pages or [[]]
 
 
+def page_keys(count: int) -> st.SearchStrategy[list[int | str]]:
+    """Distinct cursors or tokens, one per page, none spelled "0" (the first page's key)."""
+    return st.lists(
+        st.integers(min_value=1) | st.text(min_size=1, max_size=6),
+        min_size=count,
+        max_size=count,
+        unique_by=str,
+    ).filter(lambda keys: "0" not in map(str, keys))
+
+
 # --- honest pages ---------------------------------------------------------------------------------
 
 
@@ -100,14 +110,7 @@ def split(draw: st.DrawFn, values: list[Any], *, max_page: int = 6) -> list[list
 @given(data=st.data(), values=items)
 def test_cursor_pages_yield_every_item_once_in_order(data: st.DataObject, values: list[int]) -> None:
     pages = data.draw(split(values))
-    cursors = data.draw(
-        st.lists(
-            st.integers(min_value=1) | st.text(min_size=1, max_size=6),
-            min_size=len(pages),
-            max_size=len(pages),
-            unique_by=str,
-        ).filter(lambda cs: "0" not in map(str, cs))
-    )
+    cursors = data.draw(page_keys(len(pages)))
     where = {str(c): i for i, c in enumerate(cursors[1:], start=1)} | {"0": 0}
 
     def serve(_: int, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -192,14 +195,7 @@ END_TOKENS = [None, "", 0, "0"]
 @given(data=st.data(), values=items)
 def test_next_token_pages_yield_every_item_once_in_order(data: st.DataObject, values: list[int]) -> None:
     pages = data.draw(split(values))
-    tokens = data.draw(
-        st.lists(
-            st.integers(min_value=1) | st.text(min_size=1, max_size=6),
-            min_size=len(pages),
-            max_size=len(pages),
-            unique_by=str,
-        ).filter(lambda ts: "0" not in map(str, ts))
-    )
+    tokens = data.draw(page_keys(len(pages)))
     where = {str(t): i for i, t in enumerate(tokens[1:], start=1)} | {"0": 0}
 
     def serve(_: int, params: Mapping[str, Any]) -> dict[str, Any]:
