@@ -43,6 +43,13 @@ class Pseudonymiser:
     def __init__(self, key: bytes | None = None) -> None:
         self._key = key or secrets.token_bytes(32)
         self.mapping: dict[str, str] = {}  # original -> pseudonym, to compare findings in tests
+        kinds: list[tuple[frozenset[str], Callable[[str], str]]] = [
+            (USERID_KEYS, self.userid),
+            (MOBILE_KEYS, self.mobile),
+            (EMAIL_KEYS, self.email),
+            (PERSON_NAME_KEYS, self.name),
+        ]
+        self._rules = {key: rule for keys, rule in kinds for key in keys}  # field name -> pseudonym rule
 
     def exchange(self, exchange: Exchange) -> Exchange:
         request = self._request(exchange.request)
@@ -106,15 +113,9 @@ class Pseudonymiser:
         return {key: self._field(key, value, is_person) for key, value in node.items()}
 
     def _field(self, key: str, value: Any, is_person: bool) -> Any:
-        rules: dict[frozenset[str], Callable[[str], str]] = {
-            USERID_KEYS: self.userid,
-            MOBILE_KEYS: self.mobile,
-            EMAIL_KEYS: self.email,
-            PERSON_NAME_KEYS: self.name,
-        }
-        for keys, rule in rules.items():
-            if key in keys:
-                return _apply(value, rule)
+        rule = self._rules.get(key)
+        if rule is not None:
+            return _apply(value, rule)
         if key == "name" and is_person:
             return _apply(value, self.name)
         return self._walk(value)
