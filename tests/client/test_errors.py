@@ -75,6 +75,13 @@ FINAL = {
     "88 with numeric sub_code": Final(
         ADMINS, lambda: oapi_fail(88, "鉴权异常", sub_code=60011), PermissionDenied, "60011", ("qyapi_get_member",)
     ),
+    # errcode 88 whose sub-code is only in errmsg (no sub_code/sub_msg fields), written after the
+    # example on DingTalk's error-code page (服务端错误码, errcode 88 鉴权异常).
+    "88 with the sub-code only in errmsg": Final(
+        ADMINS, lambda: oapi_fail(88, "ding talk error[subcode=60011,submsg=没有调用该接口的权限]"),
+        PermissionDenied, "60011", ("qyapi_get_member", "/topapi/user/listadmin"),
+    ),
+    "88 with no sub-code anywhere": Final(ADMINS, lambda: oapi_fail(88, "鉴权异常"), DingTalkError, "88"),
     "43007 needs authorisation": Final(
         ADMINS, lambda: oapi_fail(43007, "需要授权"), PermissionDenied, "43007", ("qyapi_get_member",)
     ),
@@ -87,7 +94,8 @@ FINAL = {
         "forbidden.accessDenied.realmControl",
     ),
     "90020 quota": Final(
-        SCOPES, lambda: oapi_fail(90020, "调用次数超限"), QuotaExhausted, "90020", ("monthly API call quota",)
+        SCOPES, lambda: oapi_fail(90020, "调用次数超限"), QuotaExhausted, "90020",
+        ("/auth/scopes was refused", "monthly API call quota"),
     ),
     "api ApiCountLimitForOrg": Final(
         APPS, lambda: api_fail(403, "Forbidden.AccessDenied.ApiCountLimitForOrg"), QuotaExhausted,
@@ -231,6 +239,18 @@ async def test_exhausted_quota_fails_later_counted_calls_without_a_request(
     assert uncounted.call_count == 1
     assert raised.value.endpoint is next_counted
     assert f"{next_counted.path} was not called" in raised.value.reason
+
+
+async def test_the_call_that_received_90020_is_not_said_to_be_uncalled(
+    dingtalk: respx.MockRouter, client: DingTalkClient
+) -> None:
+    route_for(dingtalk, ep.AUTH_SCOPES).mock(return_value=oapi_fail(90020, "调用次数超限"))
+
+    with pytest.raises(QuotaExhausted) as raised:
+        await client.call(ep.AUTH_SCOPES)
+
+    assert "was not called" not in raised.value.reason
+    assert raised.value.reason.startswith("/auth/scopes was refused: ")
 
 
 # --- fatal answers: the scan stops ------------------------------------------------------------

@@ -41,6 +41,11 @@ NETWORK_FAILURES: dict[type[httpx.TransportError], str] = {
 TRANSIENT = {
     "oapi -1 busy": Transient(OAPI_CALL, lambda: oapi_fail(-1, "系统繁忙"), ServerBusy),
     "oapi 90018 app qps": Transient(OAPI_CALL, lambda: oapi_fail(90018, "调用频率超限"), RateLimited),
+    # errcode 88 with the throttle only inside errmsg (no sub_code field): the shape the DingTalk
+    # error-code page (服务端错误码, errcode 88 鉴权异常) shows, with subcode=90018 written into the text.
+    "oapi 88 subcode 90018 in errmsg": Transient(
+        OAPI_CALL, lambda: oapi_fail(88, "ding talk error[subcode=90018,submsg=调用频率超限]"), RateLimited
+    ),
     "oapi 90002 global qps": Transient(
         OAPI_CALL, lambda: oapi_fail(90002, "当前接口的所有请求都被暂时禁用了"), RateLimited
     ),

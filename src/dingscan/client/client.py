@@ -34,6 +34,7 @@ from dingscan.client.errors import (
     MalformedResponse,
     NetworkError,
     QuotaExhausted,
+    QuotaSpent,
     RateLimited,
     TokenInvalid,
     api_error,
@@ -202,7 +203,7 @@ class DingTalkClient:
             halted = self._halted
             raise type(halted)(halted.code, halted.message, endpoint=endpoint, request_id=halted.request_id)
         if endpoint.counted and self._quota_error is not None:
-            raise QuotaExhausted(self._quota_error.code, endpoint=endpoint)
+            raise QuotaSpent(self._quota_error.code, endpoint=endpoint)
         request = self._build_request(endpoint, path, body, params, token)
         # Nothing may wait between the pacing slot and the send, or paced calls would bunch up.
         await self._limiter.wait(endpoint.path)

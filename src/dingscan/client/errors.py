@@ -1,14 +1,15 @@
 """Typed DingTalk errors and the rules that map wire answers onto them.
 
 The old host reports errors as HTTP 200 with a non-zero ``errcode`` (``88`` wraps the real code in
-``sub_code``); the new host uses HTTP status plus a string ``code``. Both collapse into one class
-hierarchy so that the retry policy, the token refresh and the collector's fail-closed reasons are
-written once. Each error's ``reason`` is a sentence a person can act on; none ever carries a
+``sub_code``, or only in the ``errmsg`` text); the new host uses HTTP status plus a string
+``code``. Both collapse into one class hierarchy so that the retry policy, the token refresh and
+the collector's fail-closed reasons are written once. Each error's ``reason`` is a sentence a person can act on; none ever carries a
 token or secret (DingTalk's own messages do not echo them, and the client never puts them in).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from dingscan.client.endpoints import Endpoint
@@ -128,9 +129,25 @@ class OutOfScope(DingTalkError):
 
 
 class QuotaExhausted(DingTalkError):
+    """DingTalk refused this call: the tenant's monthly call quota is used up."""
+
     @property
     def reason(self) -> str:
-        return f"the tenant's monthly API call quota is exhausted (error {self.code}); {self.where} was not called"
+        return (
+            f"{self.where} was refused: the tenant's monthly API call quota is exhausted (error {self.code}); "
+            "counted calls fail until the quota renews next month"
+        )
+
+
+class QuotaSpent(QuotaExhausted):
+    """Not sent: an earlier counted call already met the exhausted quota (no retry can help)."""
+
+    @property
+    def reason(self) -> str:
+        return (
+            f"{self.where} was not called: an earlier counted call was refused because the tenant's "
+            f"monthly API call quota is exhausted (error {self.code})"
+        )
 
 
 class NotEnabled(DingTalkError):
@@ -207,6 +224,12 @@ _API_CODES: dict[str, type[DingTalkError]] = {
 }
 
 
+#: ``errcode`` 88 answers that carry the real code only in the text:
+#: ``ding talk error[subcode=60011,submsg=没有调用该接口的权限]``.
+_SUBCODE_IN_TEXT = re.compile(r"\bsubcode=([^,\]\s]+)")
+_SUBMSG_IN_TEXT = re.compile(r"\bsubmsg=([^\]]*)")
+
+
 def _build(
     cls: type[DingTalkError], code: str, message: str, endpoint: Endpoint | None, request_id: str | None
 ) -> DingTalkError:
@@ -225,12 +248,23 @@ def oapi_error(body: dict[str, Any], endpoint: Endpoint | None) -> DingTalkError
     if code == "0":
         return None
     message = str(body.get("errmsg", ""))
-    if code == "88" and body.get("sub_code") is not None:
-        code = str(body["sub_code"]).strip()
-        message = str(body.get("sub_msg") or message)
+    if code == "88":
+        code, message = _sub_code(body, message)
     request_id = body.get("request_id")
     cls = _OAPI_CLASSES.get(code, DingTalkError)
     return _build(cls, code, message, endpoint, str(request_id) if request_id else None)
+
+
+def _sub_code(body: dict[str, Any], errmsg: str) -> tuple[str, str]:
+    """The code and text an ``errcode`` 88 wraps: ``sub_code``/``sub_msg`` when present, else the
+    ``subcode=``/``submsg=`` DingTalk writes into ``errmsg``; 88 itself when neither is there."""
+    if body.get("sub_code") is not None:
+        return str(body["sub_code"]).strip(), str(body.get("sub_msg") or errmsg)
+    found = _SUBCODE_IN_TEXT.search(errmsg)
+    if found is None:
+        return "88", errmsg
+    text = _SUBMSG_IN_TEXT.search(errmsg)
+    return found.group(1), str(body.get("sub_msg") or (text.group(1) if text else errmsg))
 
 
 def api_error(
