@@ -50,7 +50,7 @@ def _external_groups(snapshot: Snapshot) -> dict[str, Any]:
         return {"external_groups": f"not collected: {section.reason or 'unknown reason'}"}
     evidence: dict[str, Any] = {
         "external_groups_under_audit": len(section.data),
-        "external_group_names": sorted(g.name or g.group_id for g in section.data),
+        "external_group_ids": sorted(g.group_id for g in section.data),  # the API gives no names
     }
     if section.status is SectionStatus.PARTIAL:
         evidence["external_groups_incomplete"] = section.reason

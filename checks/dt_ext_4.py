@@ -1,8 +1,9 @@
 """DT.EXT.4 — no member mirrored from a partner organisation holds administrator rights.
 
 Two signals convict an administrator: ``union_corp_id`` on the admin (``user/get``
-``union_emp_ext``) and membership of a department with ``from_union_org`` true
-(``department/get``). Either alone is enough.
+``union_emp_ext``) and membership of a mirrored department (``department/get``: the
+``from_union_org`` flag or a partner's ``union_dept_ext.corp_id``). Either alone is enough, and
+the finding names the field that showed each link.
 
 Unknown is never read as "not mirrored" on its own. An unset ``union_corp_id`` means "not
 mirrored" because the collector reads it for every administrator and marks the admins section
@@ -35,7 +36,7 @@ class NoMirroredAdmins(RuleCheck):
         ),
         evidence=(
             "API topapi/user/listadmin + topapi/v2/user/get (union_emp_ext) + topapi/v2/user/list "
-            "(dept_id_list) + topapi/v2/department/get (from_union_org)"
+            "(dept_id_list) + topapi/v2/department/get (from_union_org, union_dept_ext)"
         ),
         references=References(pdpo=["DPP4"], iso27001=["A.5.19", "A.8.2"], cis_v8=["5.4", "6.8"]),
     )
@@ -52,10 +53,16 @@ class NoMirroredAdmins(RuleCheck):
         for admin in snapshot.admins.get():
             user = users.get(admin.userid)
             departments = [mirrored[d] for d in (user.dept_ids if user else []) if d in mirrored]
-            reasons = [f"mirrored from partner org {admin.union_corp_id}"] if admin.union_corp_id else []
+            reasons = (
+                [
+                    f"mirrored from partner org {admin.union_corp_id}{_shown_by('user/get', admin.union_signal)}"
+                ]
+                if admin.union_corp_id
+                else []
+            )
             reasons += [
                 f"member of department {d.name} ({d.dept_id}), mirrored from partner org "
-                f"{d.union_corp_id or '(corp_id not given)'}"
+                f"{d.union_corp_id or '(corp_id not given)'}{_shown_by('department/get', d.union_signal)}"
                 for d in departments
             ]
             if reasons:
@@ -64,5 +71,12 @@ class NoMirroredAdmins(RuleCheck):
                     users,
                     "; ".join(reasons),
                     union_corp_id=admin.union_corp_id,
+                    union_signal=admin.union_signal,
                     mirrored_dept_ids=[d.dept_id for d in departments],
+                    mirrored_dept_signals={str(d.dept_id): d.union_signal for d in departments},
                 )
+
+
+def _shown_by(endpoint: str, signal: str | None) -> str:
+    """Which answer field showed the partner link, for a reviewer to look up."""
+    return f" (shown by {endpoint} {signal})" if signal else ""

@@ -7,6 +7,13 @@ from dingscan.findings import References, Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot, latest_departures
 
+#: Most directory records carry no ``hired_date``: the leaver stays listed (someone must look),
+#: and the reviewer learns which question the scan could not answer.
+UNDATED = (
+    "; no hire date (hired_date) in the directory, so whether they were re-hired after leaving could "
+    "not be tested: confirm it"
+)
+
 
 class LeaversRemoved(RuleCheck):
     metadata = CheckMetadata(
@@ -37,10 +44,11 @@ class LeaversRemoved(RuleCheck):
             user = members.get(userid)
             if user is None or user.rejoined_after(record):
                 continue
+            left = f"left on {record.leave_time:%Y-%m-%d} ({record.leave_reason or 'reason unknown'})"
             yield user_resource(
                 user,
-                f"left on {record.leave_time:%Y-%m-%d} ({record.leave_reason or 'reason unknown'}) "
-                "but is still a member",
+                f"{left} but is still a member{'' if user.hired_at else UNDATED}",
                 leave_time=record.leave_time.isoformat(),
                 leave_reason=record.leave_reason,
+                hired_at=user.hired_at.isoformat() if user.hired_at else None,
             )

@@ -37,7 +37,10 @@ class NeverActivatedAccounts(RuleCheck):
             return outcome
         return outcome.model_copy(
             update={
-                "message": f"{outcome.message}; {len(undated)} unactivated members have no hire date to judge",
+                "message": (
+                    f"{outcome.message}; {len(undated)} unactivated members have no hire date "
+                    "(hired_date) to judge how long they have waited: confirm them in the admin console"
+                ),
                 "evidence": {**outcome.evidence, "undated_never_activated": undated},
             }
         )

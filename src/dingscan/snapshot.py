@@ -92,7 +92,8 @@ class Department(_Record):
     name: str
     parent_id: int | None = None
     from_union_org: bool | None = None  # mirrored from a partner org (department/get); None = unknown
-    union_corp_id: str | None = None  # the partner org it is mirrored from
+    union_corp_id: str | None = None  # the partner org it is mirrored from, never the tenant itself
+    union_signal: str | None = None  # the department/get field(s) that showed the partner link
 
 
 class User(_Record):
@@ -129,6 +130,7 @@ class Admin(_Record):
     sys_level: int  # 1 primary admin (主管理员), 2 sub-admin (子管理员)
     dept_ids: list[int] | None = None  # directory scope; [1] = whole organisation; None = unknown
     union_corp_id: str | None = None  # set when the admin is mirrored from a partner org (union_emp_ext)
+    union_signal: str | None = None  # the user/get field that named that partner org
     detail_error: str | None = None  # why dept_ids / union_corp_id are unknown, when they are
 
     @property
@@ -211,10 +213,10 @@ class AuditLogProbe(_Record):
 
 
 class ExternalGroup(_Record):
-    """An external group under audit (``exclusive/audits/outsideGroups``, 专属钉钉 only)."""
+    """An external group under audit (``exclusive/audits/outsideGroups``, 专属钉钉 only). The API
+    gives only the group's ``openConversationId``: no title or name."""
 
     group_id: str
-    name: str = ""
 
 
 class SectionName(StrEnum):

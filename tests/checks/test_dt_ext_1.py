@@ -6,11 +6,11 @@ RESTRICTED = attestations(external_groups_restricted=attested(answer=True, detai
 
 
 def test_attested_restriction_passes_with_audited_groups_as_evidence() -> None:
-    groups = [ExternalGroup(group_id="cid2", name="Supplier B"), ExternalGroup(group_id="cid1", name="")]
+    groups = [ExternalGroup(group_id="cid2"), ExternalGroup(group_id="cid1")]
     finding = evaluate("DT.EXT.1", snapshot(attestations=RESTRICTED, external_groups=groups))
     assert finding.status is Status.PASS
     assert finding.evidence["external_groups_under_audit"] == 2
-    assert finding.evidence["external_group_names"] == ["Supplier B", "cid1"]
+    assert finding.evidence["external_group_ids"] == ["cid1", "cid2"]
     assert finding.evidence["attested_by"] == "Jane Chan, IT Security"
 
 
@@ -25,7 +25,7 @@ def test_external_groups_are_optional_evidence() -> None:
 
 
 def test_partial_external_groups_are_marked_incomplete_but_do_not_block_the_pass() -> None:
-    partial = Section.partial([ExternalGroup(group_id="cid1", name="Agency")], "page 3 failed")
+    partial = Section.partial([ExternalGroup(group_id="cid1")], "page 3 failed")
     finding = evaluate("DT.EXT.1", snapshot(attestations=RESTRICTED, external_groups=partial))
     assert finding.status is Status.PASS
     assert finding.evidence["external_groups_incomplete"] == "page 3 failed"
@@ -37,10 +37,10 @@ def test_attested_not_restricted_fails() -> None:
 
 
 def test_missing_statement_is_manual_and_still_shows_the_groups() -> None:
-    groups = [ExternalGroup(group_id="cid1", name="Agency")]
+    groups = [ExternalGroup(group_id="cid1")]
     finding = evaluate("DT.EXT.1", snapshot(attestations=attestations(), external_groups=groups))
     assert finding.status is Status.MANUAL
-    assert finding.evidence["external_group_names"] == ["Agency"]
+    assert finding.evidence["external_group_ids"] == ["cid1"]
 
 
 def test_attestations_not_loaded_is_error() -> None:

@@ -261,6 +261,44 @@ async def test_next_token_that_does_not_advance_raises_instead_of_looping(
     assert route.call_count == 2
 
 
+# The example answer on DingTalk's "获取离职员工列表" page (GET /v1.0/hrm/employees/dismissions),
+# in our words: a zero token beside hasMore true, and one userid.
+DOCUMENTED_DISMISSIONS = {"nextToken": 0, "hasMore": True, "userIdList": ["leaver-01"]}
+
+
+async def test_a_zero_token_after_a_short_page_ends_the_walk_as_in_the_documented_example(
+    dingtalk: respx.MockRouter, client: DingTalkClient
+) -> None:
+    route = dingtalk.get(url_of(ep.HR_DISMISSIONS)).mock(return_value=api_ok(**DOCUMENTED_DISMISSIONS))
+
+    walked = await walk(next_token_pages(client, ep.HR_DISMISSIONS, {}, items="userIdList", max_results=50))
+
+    assert walked == [["leaver-01"]]
+    assert route.call_count == 1
+
+
+@pytest.mark.parametrize("token", [0, "0", None], ids=["zero", "zero-text", "absent"])
+async def test_a_full_page_with_more_but_no_usable_token_is_malformed_not_a_restart(
+    token: object, dingtalk: respx.MockRouter, client: DingTalkClient
+) -> None:
+    answer = {"hasMore": True, "userIdList": ["u1", "u2"]} | ({"nextToken": token} if token is not None else {})
+    route = dingtalk.get(url_of(ep.HR_DISMISSIONS)).mock(return_value=api_ok(**answer))
+
+    with pytest.raises(MalformedResponse, match="full page of 2 but no nextToken"):
+        await walk(next_token_pages(client, ep.HR_DISMISSIONS, {}, items="userIdList", max_results=2))
+
+    assert route.call_count == 1
+
+
+async def test_cursor_pages_may_take_one_record_in_place_of_the_list(
+    dingtalk: respx.MockRouter, client: DingTalkClient
+) -> None:
+    one = {"userid": "zhangsan"}
+    dingtalk.post(url_of(ep.USER_LIST)).mock(return_value=oapi_ok(result={"list": one, "has_more": "false"}))
+
+    assert await walk(cursor_pages(client, ep.USER_LIST, {"dept_id": 1}, single=True)) == [[one]]
+
+
 # --- wrong shapes -----------------------------------------------------------------------------
 
 

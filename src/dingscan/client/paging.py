@@ -34,8 +34,12 @@ def truthy(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.lower() == "true") or value == 1
 
 
-def items_at(answer: Mapping[str, Any], *keys: str, endpoint: Endpoint) -> list[Any]:
-    """The list found by following ``keys`` into ``answer``; a wrong shape is a malformed answer."""
+def items_at(answer: Mapping[str, Any], *keys: str, endpoint: Endpoint, single: bool = False) -> list[Any]:
+    """The list found by following ``keys`` into ``answer``; a wrong shape is a malformed answer.
+
+    ``single``: the list holds records, and one record sent in its place (as DingTalk's own doc
+    examples do) is a list of one. Never for lists of ids, where an object can only be junk.
+    """
     node: Any = answer
     for key in keys:
         if not isinstance(node, Mapping) or key not in node:
@@ -43,6 +47,8 @@ def items_at(answer: Mapping[str, Any], *keys: str, endpoint: Endpoint) -> list[
         node = node[key]
     if node is None:
         return []
+    if single and isinstance(node, Mapping):
+        return [node]
     if not isinstance(node, list):
         raise MalformedResponse("shape", f"{'.'.join(keys)} is not a list", endpoint=endpoint)
     return node
@@ -56,15 +62,16 @@ def result_of(answer: Mapping[str, Any], endpoint: Endpoint) -> Mapping[str, Any
 
 
 async def cursor_pages(
-    client: Caller, endpoint: Endpoint, body: Mapping[str, Any], *, size: int = 100
+    client: Caller, endpoint: Endpoint, body: Mapping[str, Any], *, size: int = 100, single: bool = False
 ) -> AsyncIterator[list[Any]]:
-    """``cursor`` from 0, ``result.list`` + ``result.has_more`` + ``result.next_cursor``."""
+    """``cursor`` from 0, ``result.list`` + ``result.has_more`` + ``result.next_cursor``
+    (``single`` as in :func:`items_at`)."""
     cursor: Any = 0
     seen = {str(cursor)}
     for _ in range(MAX_PAGES):
         answer = await client.call(endpoint, body={**body, "cursor": cursor, "size": size})
         result = result_of(answer, endpoint)
-        yield items_at(result, "list", endpoint=endpoint)
+        yield items_at(result, "list", endpoint=endpoint, single=single)
         if not truthy(result.get("has_more")):
             return
         cursor = result.get("next_cursor")
@@ -107,18 +114,30 @@ async def next_token_pages(
     max_results: int,
 ) -> AsyncIterator[list[Any]]:
     """New-host ``nextToken`` (first ``0``) and ``maxResults``; ends when no token comes back
-    or ``hasMore`` is false."""
+    or ``hasMore`` is false.
+
+    ``0`` is the first page's token (the documentation says to send it first; the SDK types the
+    token as a number), so a 0 in an answer can only point back to the start: it never names a
+    next page. The documented dismissions example still pairs it with ``"hasMore": true``. After
+    a short page that is the end of the list; after a full page the list may go on but cannot be
+    reached without re-reading page one, so that answer is malformed (never an endless walk).
+    """
     token: Any = 0
     seen: set[str] = set()
     for _ in range(MAX_PAGES):
         answer = await client.call(endpoint, params={**params, "nextToken": token, "maxResults": max_results})
-        yield items_at(answer, items, endpoint=endpoint)
+        page = items_at(answer, items, endpoint=endpoint)
+        yield page
         token = answer.get("nextToken")
         if "hasMore" in answer and not truthy(answer["hasMore"]):
             return
         if token in (None, "", 0, "0"):
-            if truthy(answer.get("hasMore")):
-                raise MalformedResponse("paging", "hasMore without a nextToken", endpoint=endpoint)
+            if truthy(answer.get("hasMore")) and len(page) >= max_results:
+                raise MalformedResponse(
+                    "paging",
+                    f"hasMore after a full page of {max_results} but no nextToken",
+                    endpoint=endpoint,
+                )
             return
         if str(token) in seen:
             raise MalformedResponse("paging", "nextToken does not advance", endpoint=endpoint)

@@ -41,7 +41,7 @@ async def collect(
         async with asyncio.TaskGroup() as parts:
             users = parts.create_task(run("users", lambda: collect_users(client, tree)))
             details = parts.create_task(
-                run("department details", lambda: collect_department_details(client, tree))
+                run("department details", lambda: collect_department_details(client, tree, corp_id))
             )
         return details.result(), within_scope(users.result(), scopes)
 

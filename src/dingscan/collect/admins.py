@@ -9,11 +9,18 @@ that could not be read stays unknown and makes the section partial.
 from __future__ import annotations
 
 import asyncio
+from typing import NamedTuple
 
 from dingscan.client import endpoints as ep
 from dingscan.client.errors import DingTalkError, MalformedResponse
 from dingscan.client.paging import Caller, items_at, result_of
+from dingscan.collect.base import partner_corp_id
 from dingscan.snapshot import Admin, Section
+
+#: Without the tenant's own corp_id, a corp_id in ``union_emp_ext`` may be the tenant itself.
+OWN_CORP_UNKNOWN = (
+    "cannot tell a partner from this organisation without the tenant's corp_id (DINGSCAN_CORP_ID / --corp-id)"
+)
 
 
 async def collect_admins(client: Caller, corp_id: str | None) -> Section[list[Admin]]:
@@ -23,13 +30,18 @@ async def collect_admins(client: Caller, corp_id: str | None) -> Section[list[Ad
         for raw in items_at(answer, "result", endpoint=ep.ADMIN_LIST)
     ]
     scopes = await asyncio.gather(*(_scope(client, a) for a in listed))
-    unions = await asyncio.gather(*(_union_corp_id(client, a, corp_id) for a in listed))
+    unions = await asyncio.gather(*(_union_link(client, a, corp_id) for a in listed))
     admins = []
     for admin, scope, union in zip(listed, scopes, unions, strict=True):
         problems = [p.reason for p in (scope, union) if isinstance(p, DingTalkError)]
+        link = union if isinstance(union, UnionLink) else None
+        if link and corp_id is None:
+            problems.append(f"user/get {link.field} names corp {link.corp_id}: {OWN_CORP_UNKNOWN}")
+            link = None
         update = {
             "dept_ids": scope if isinstance(scope, list) else None,
-            "union_corp_id": union if isinstance(union, str) else None,
+            "union_corp_id": link.corp_id if link else None,
+            "union_signal": link.field if link else None,
             "detail_error": "; ".join(problems) or None,
         }
         admins.append(admin.model_copy(update=update))
@@ -47,8 +59,16 @@ def admin_details_coverage(admins: Section[list[Admin]]) -> Section[bool]:
     return Section.collected(True)
 
 
-async def _union_corp_id(client: Caller, admin: Admin, own_corp_id: str | None) -> str | DingTalkError | None:
-    """The partner org an admin is mirrored from (``user/get`` ``union_emp_ext``), if any.
+class UnionLink(NamedTuple):
+    corp_id: str  # the partner organisation
+    field: str  # the user/get field that names it
+
+
+async def _union_link(
+    client: Caller, admin: Admin, own_corp_id: str | None
+) -> UnionLink | DingTalkError | None:
+    """The partner org an admin is mirrored from (``user/get`` ``union_emp_ext``), if any, and the
+    field that names it.
 
     ``union_emp_ext`` may name our own organisation, with the partner in ``union_emp_map_list``;
     the first corp_id that is not ours is the partner.
@@ -63,7 +83,10 @@ async def _union_corp_id(client: Caller, admin: Admin, own_corp_id: str | None) 
         if error.fatal:
             raise
         return error
-    partners = [str(c) for c in (*mapped, union.get("corp_id")) if c and str(c) != own_corp_id]
+    named = [(c, "union_emp_ext.union_emp_map_list") for c in mapped] + [
+        (union.get("corp_id"), "union_emp_ext.corp_id")
+    ]
+    partners = [UnionLink(corp, field) for c, field in named if (corp := partner_corp_id(c, own_corp_id))]
     return partners[0] if partners else None
 
 

@@ -8,6 +8,7 @@ and end the scan after the other areas have stopped.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
@@ -91,3 +92,28 @@ def as_bool(value: Any) -> bool | None:
     if isinstance(value, str):
         return value.strip().lower() == "true"
     return bool(value)
+
+
+def id_list(value: Any, field: str) -> list[int]:
+    """Numeric ids from a list field. DingTalk's doc examples write such a list as JSON text
+    (``"dept_id_list": "[2,3,4]"``): that text is read as the list it spells. Any other text is
+    refused, never iterated character by character (``"[2,3]"`` is not the ids ``[``, ``2``...)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValueError(f"{field} is text that does not spell a list of ids") from None
+    if not isinstance(value, list):
+        raise ValueError(f"{field} is not a list of ids")
+    return [int(item) for item in value]
+
+
+def partner_corp_id(value: Any, own_corp_id: str | None) -> str | None:
+    """``value`` as a partner organisation's corp_id: None when absent or the tenant's own, so a
+    tenant is never named as its own partner."""
+    if value in (None, ""):
+        return None
+    corp_id = str(value)
+    return None if corp_id == own_corp_id else corp_id

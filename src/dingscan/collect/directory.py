@@ -14,9 +14,9 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 from dingscan.client import endpoints as ep
-from dingscan.client.errors import OutOfScope
+from dingscan.client.errors import MalformedResponse, OutOfScope
 from dingscan.client.paging import Caller, cursor_pages, items_at, result_of
-from dingscan.collect.base import as_bool, from_epoch_ms
+from dingscan.collect.base import as_bool, from_epoch_ms, id_list, partner_corp_id
 from dingscan.snapshot import Department, Section, SectionStatus, User
 
 ROOT_DEPT = 1
@@ -48,12 +48,13 @@ async def collect_departments(client: Caller) -> Section[list[Department]]:
 
 
 async def collect_department_details(
-    client: Caller, departments: Section[list[Department]]
+    client: Caller, departments: Section[list[Department]], corp_id: str | None
 ) -> Section[list[Department]]:
     """``department/get`` for each department: is it mirrored from a partner org (关联组织)?
 
     An unreadable detail leaves that department's ``from_union_org`` unknown and the section
     partial, so no control can read "not mirrored" into a department nobody looked at.
+    ``corp_id`` is the tenant's own, which a partner link can never name.
     """
     if departments.data is None:
         return departments
@@ -62,7 +63,7 @@ async def collect_department_details(
         lambda d: client.call(ep.DEPARTMENT_GET, body={"dept_id": d, "language": "en_US"}),
     )
     details = {dept_id: result_of(answer, ep.DEPARTMENT_GET) for dept_id, answer in answers if answer}
-    merged = [_with_union(d, details.get(d.dept_id)) for d in departments.data]
+    merged = [_with_union(d, details.get(d.dept_id), corp_id) for d in departments.data]
     hidden = sorted(d.dept_id for d in departments.data if d.dept_id not in details)
     if hidden:
         return Section.partial(merged, f"details of departments {hidden} are outside the app's contact scope")
@@ -71,14 +72,29 @@ async def collect_department_details(
     return Section.collected(merged)
 
 
-def _with_union(department: Department, detail: Any) -> Department:
+def _with_union(department: Department, detail: Any, own_corp_id: str | None) -> Department:
+    """Mirrored when any field shows a partner link: the ``from_union_org`` flag, or a
+    ``union_dept_ext.corp_id`` other than our own. The documented example of ``department/get``
+    carries ``union_dept_ext`` without the flag, so neither is trusted to speak for the other."""
     if detail is None:
         return department
     union = detail.get("union_dept_ext") or {}
+    if not isinstance(union, dict):
+        raise MalformedResponse("shape", "union_dept_ext is not an object", endpoint=ep.DEPARTMENT_GET)
+    partner = partner_corp_id(union.get("corp_id"), own_corp_id)
+    signals = [
+        field
+        for field, shown in (
+            ("from_union_org", as_bool(detail.get("from_union_org")) is True),
+            ("union_dept_ext.corp_id", partner is not None),
+        )
+        if shown
+    ]
     return department.model_copy(
         update={
-            "from_union_org": bool(as_bool(detail.get("from_union_org"))),
-            "union_corp_id": union.get("corp_id"),
+            "from_union_org": bool(signals),
+            "union_corp_id": partner,
+            "union_signal": " + ".join(signals) or None,
         }
     )
 
@@ -108,7 +124,8 @@ async def collect_users(client: Caller, departments: Section[list[Department]]) 
 
 async def _members(client: Caller, dept_id: int) -> list[Any]:
     body = {"dept_id": dept_id, "contain_access_limit": True, "language": "en_US"}
-    return [raw async for page in cursor_pages(client, ep.USER_LIST, body, size=100) for raw in page]
+    pages = cursor_pages(client, ep.USER_LIST, body, size=100, single=True)
+    return [raw async for page in pages for raw in page]
 
 
 async def _each(keys: Iterable[int], fetch: Callable[[int], Awaitable[T]]) -> list[tuple[int, T | None]]:
@@ -144,7 +161,7 @@ def _user(raw: dict[str, Any]) -> User:
         active=as_bool(raw.get("active")),
         admin=bool(as_bool(raw.get("admin"))),
         boss=bool(as_bool(raw.get("boss"))),
-        dept_ids=[int(d) for d in raw.get("dept_id_list") or []],
+        dept_ids=id_list(raw.get("dept_id_list"), "dept_id_list"),
         hired_at=from_epoch_ms(raw.get("hired_date")),
         exclusive_account=bool(as_bool(raw.get("exclusive_account"))),
         exclusive_account_type=raw.get("exclusive_account_type"),

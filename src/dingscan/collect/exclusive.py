@@ -67,12 +67,7 @@ async def collect_external_groups(client: Caller) -> Section[list[ExternalGroup]
         query = {"pageNumber": number, "pageSize": PAGE}
         answer = await exclusive_only(lambda: client.call(ep.EXTERNAL_AUDIT_GROUPS, body=query))  # noqa: B023
         listed = items_at(answer, "responseBody", "groupList", endpoint=ep.EXTERNAL_AUDIT_GROUPS)
-        groups += [
-            ExternalGroup(
-                group_id=str(g["openConversationId"]), name=str(g.get("title") or g.get("name") or "")
-            )
-            for g in listed
-        ]
+        groups += [ExternalGroup(group_id=str(g["openConversationId"])) for g in listed]
         if len(listed) < PAGE:
             break
     return Section.collected(groups)
