@@ -1,23 +1,34 @@
 """Our new-host endpoints and the fields we read, checked against DingTalk's generated SDK.
 
 ``alibabacloud-dingtalk`` (test extra only) is the vendor's machine-generated catalogue of the
-``/v1.0`` API. Its source is read as text, never imported: every operation is an
+``/v1.0`` API. The fields dingscan reads are not listed by hand: every new-host collector runs
+against SDK-shaped answers that note each key looked up, so a field the API does not have (an
+external group's ``title``) fails here. Its source is read as text, never imported: every operation is an
 ``open_api_models.Params(action=..., pathname=..., method=...)`` block in ``<module>/client.py``,
 and every wire field name is a quoted key in the ``to_map``/``from_map`` of ``<module>/models.py``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import re
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from dingscan.client import CATALOGUE, Endpoint, Host
 from dingscan.client import endpoints as ep
+from dingscan.collect.apps import collect_apps
+from dingscan.collect.exclusive import collect_audit_log_probe, collect_external_groups
+from dingscan.collect.lifecycle import collect_dimissions, collect_leave_records
+from dingscan.collect.org import collect_org
 
 _SPEC = importlib.util.find_spec("alibabacloud_dingtalk")
 if _SPEC is None or not _SPEC.submodule_search_locations:
@@ -29,20 +40,105 @@ SDK_ROOT = Path(next(iter(_SPEC.submodule_search_locations)))
 
 API_ENDPOINTS = [endpoint for endpoint in CATALOGUE if endpoint.host is Host.API]
 
-#: Wire names dingscan reads from each new-host answer (the collectors and the token fetch).
-RESPONSE_FIELDS: dict[Endpoint, set[str]] = {
-    ep.ACCESS_TOKEN: {"accessToken", "expireIn"},
-    ep.ORG_AUTH_INFO: {"orgName", "authLevel", "licenseOrgName"},
-    ep.ALL_APPS: {"appList", "agentId", "appId", "name", "appStatus", "developType"},
-    ep.LEAVE_RECORDS: {"records", "userId", "name", "leaveTime", "leaveReason", "nextToken"},
+#: The token fetch is not a collector: the names it reads and sends are listed by hand.
+TOKEN_READS = {"accessToken", "expireIn"}
+TOKEN_SENDS = {"appKey", "appSecret"}
+#: The nextToken walker asks every answer for ``hasMore``; where the SDK has no such flag the
+#: probe finds nothing and the walk ends on the token, so that one look-up is no reliance.
+WALKER_PROBES = {"hasMore"}
+
+#: One answer for each new-host endpoint a collector calls, in the SDK's wire names (example
+#: values; each a shape from the endpoint's documentation page).
+SDK_SHAPED_ANSWERS: dict[Endpoint, dict[str, Any]] = {
+    ep.ORG_AUTH_INFO: {"orgName": "Test Ltd", "authLevel": 1, "licenseOrgName": "Test Limited"},
+    ep.ALL_APPS: {"appList": [{"agentId": 11, "appId": 0, "name": "HR", "appStatus": 1, "developType": 0}]},
+    ep.LEAVE_RECORDS: {
+        "records": [
+            {"userId": "u1", "name": "Leaver", "leaveTime": "2026-11-05T11:08:12Z", "leaveReason": "leave"}
+        ]
+    },
+    ep.HR_DISMISSIONS: {"hasMore": False, "nextToken": 0, "userIdList": ["u1"]},
+    ep.HR_DIMISSION_INFOS: {
+        "result": [{"userId": "u1", "lastWorkDay": 1633017600000, "status": 2, "handoverUserId": "u2"}]
+    },
+    ep.ADMIN_OPERATION_LOGS: {"data": [{"opUserId": "u2", "opName": "Admin", "opTime": 1633017600000}]},
+    ep.FILE_AUDIT_LOGS: {"list": [{"userId": "u2", "action": 1, "gmtCreate": 1633017600000, "bizId": "b1"}]},
+    ep.EXTERNAL_AUDIT_GROUPS: {"responseBody": {"groupList": [{"openConversationId": "cid1"}], "total": 1}},
 }
-#: Wire names dingscan sends in each new-host request (body or query).
-REQUEST_FIELDS: dict[Endpoint, set[str]] = {
-    ep.ACCESS_TOKEN: {"appKey", "appSecret"},
-    ep.ORG_AUTH_INFO: {"targetCorpId"},
-    ep.ALL_APPS: set(),
-    ep.LEAVE_RECORDS: {"startTime", "endTime", "nextToken", "maxResults"},
-}
+
+
+class Noting(dict[str, Any]):
+    """A JSON object that notes each key looked up in it (``[]``, ``get``, ``in``), nested too."""
+
+    def __init__(self, data: dict[str, Any], seen: set[str]) -> None:
+        super().__init__({key: _noting(value, seen) for key, value in data.items()})
+        self._seen = seen
+
+    def __getitem__(self, key: str) -> Any:
+        self._seen.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._seen.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._seen.add(str(key))
+        return super().__contains__(key)
+
+
+def _noting(value: Any, seen: set[str]) -> Any:
+    if isinstance(value, dict):
+        return Noting(value, seen)
+    if isinstance(value, list):
+        return [_noting(item, seen) for item in value]
+    return value
+
+
+class NotingCaller:
+    """Answers from :data:`SDK_SHAPED_ANSWERS`; notes what each call sent and each answer was asked."""
+
+    def __init__(self) -> None:
+        self.read: defaultdict[Endpoint, set[str]] = defaultdict(set)
+        self.sent: defaultdict[Endpoint, set[str]] = defaultdict(set)
+
+    async def call(
+        self,
+        endpoint: Endpoint,
+        *,
+        body: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        path_params: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        self.sent[endpoint] |= {*(body or {}), *(params or {})}
+        return _noting(SDK_SHAPED_ANSWERS[endpoint], self.read[endpoint])
+
+
+@cache
+def collectors_run() -> NotingCaller:
+    """Every new-host collector, once, against the SDK-shaped answers."""
+    caller = NotingCaller()
+    as_of = datetime(2026, 11, 25, tzinfo=UTC)
+
+    async def run_all() -> None:
+        await collect_org(caller, "dingtestcorp")
+        await collect_apps(caller)
+        await collect_leave_records(caller, as_of)
+        await collect_dimissions(caller)
+        await collect_audit_log_probe(caller, as_of)
+        await collect_external_groups(caller)
+
+    asyncio.run(run_all())
+    return caller
+
+
+def fields_read(endpoint: Endpoint) -> set[str]:
+    return TOKEN_READS if endpoint is ep.ACCESS_TOKEN else collectors_run().read[endpoint] - WALKER_PROBES
+
+
+def fields_sent(endpoint: Endpoint) -> set[str]:
+    return TOKEN_SENDS if endpoint is ep.ACCESS_TOKEN else collectors_run().sent[endpoint]
+
 
 _PARAMS = re.compile(r"open_api_models\.Params\(([^)]*)\)")
 _ARG = re.compile(r"(\w+)=f?'([^']*)'")
@@ -130,23 +226,48 @@ def test_only_the_token_endpoint_is_anonymous(endpoint: Endpoint) -> None:
     assert (operation.auth_type == "Anonymous") is (not endpoint.needs_token)
 
 
-@pytest.mark.parametrize("endpoint", list(RESPONSE_FIELDS), ids=[e.name for e in RESPONSE_FIELDS])
+def test_every_new_host_endpoint_but_the_token_is_read_by_a_collector_run_here() -> None:
+    assert set(collectors_run().read) == set(API_ENDPOINTS) - {ep.ACCESS_TOKEN} == set(SDK_SHAPED_ANSWERS)
+
+
+@pytest.mark.parametrize("endpoint", list(SDK_SHAPED_ANSWERS), ids=[e.name for e in SDK_SHAPED_ANSWERS])
+def test_the_sdk_shaped_answers_use_only_sdk_wire_names(endpoint: Endpoint) -> None:
+    operation = operation_for(endpoint)
+
+    assert (
+        keys_in(SDK_SHAPED_ANSWERS[endpoint])
+        - wire_names(operation.module, f"{operation.action}ResponseBody")
+        == set()
+    )
+
+
+@pytest.mark.parametrize("endpoint", API_ENDPOINTS, ids=[e.name for e in API_ENDPOINTS])
 def test_response_fields_dingscan_reads_are_sdk_wire_names(endpoint: Endpoint) -> None:
     operation = operation_for(endpoint)
 
     known = wire_names(operation.module, f"{operation.action}ResponseBody")
 
     assert known, f"no {operation.action}ResponseBody model in {operation.module}/models.py"
-    assert RESPONSE_FIELDS[endpoint] - known == set()
+    assert fields_read(endpoint), "the collector read nothing: is it still run here?"
+    assert fields_read(endpoint) - known == set()
 
 
-@pytest.mark.parametrize("endpoint", list(REQUEST_FIELDS), ids=[e.name for e in REQUEST_FIELDS])
+@pytest.mark.parametrize("endpoint", API_ENDPOINTS, ids=[e.name for e in API_ENDPOINTS])
 def test_request_fields_dingscan_sends_are_sdk_wire_names(endpoint: Endpoint) -> None:
     operation = operation_for(endpoint)
 
     known = wire_names(operation.module, f"{operation.action}Request")
 
-    assert REQUEST_FIELDS[endpoint] - known == set()
+    assert fields_sent(endpoint) - known == set()
+
+
+def keys_in(value: Any) -> set[str]:
+    """Every object key anywhere in a JSON value."""
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in keys_in(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in keys_in(v)}
+    return set()
 
 
 def test_a_misspelt_field_would_be_caught() -> None:
