@@ -281,7 +281,9 @@ async def test_a_zero_token_after_a_short_page_ends_the_walk_as_in_the_documente
 async def test_a_full_page_with_more_but_no_usable_token_is_malformed_not_a_restart(
     token: object, dingtalk: respx.MockRouter, client: DingTalkClient
 ) -> None:
-    answer = {"hasMore": True, "userIdList": ["u1", "u2"]} | ({"nextToken": token} if token is not None else {})
+    answer: dict[str, object] = {"hasMore": True, "userIdList": ["u1", "u2"]}
+    if token is not None:
+        answer["nextToken"] = token
     route = dingtalk.get(url_of(ep.HR_DISMISSIONS)).mock(return_value=api_ok(**answer))
 
     with pytest.raises(MalformedResponse, match="full page of 2 but no nextToken"):
