@@ -91,7 +91,7 @@ class Department(_Record):
     dept_id: int
     name: str
     parent_id: int | None = None
-    from_union_org: bool | None = None  # mirrored from a partner org (department/get); None = unknown
+    from_union_org: bool | None = None  # mirrored from a partner org (see union_signal); None = unknown
     union_corp_id: str | None = None  # the partner org it is mirrored from, never the tenant itself
     union_signal: str | None = None  # the department/get field(s) that showed the partner link
 

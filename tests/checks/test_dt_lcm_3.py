@@ -35,7 +35,10 @@ def test_unactivated_without_hire_date_is_reported_but_not_convicted() -> None:
     finding = evaluate("DT.LCM.3", snapshot(users=users))
     assert finding.status is Status.PASS
     assert finding.evidence["undated_never_activated"] == ["u1"]
-    assert "no hire date" in finding.message
+    assert finding.message.endswith(
+        "1 unactivated members have no hire date (hired_date) to judge how long they have waited: "
+        "confirm them in the admin console"
+    )
 
 
 def test_users_not_collected_is_error() -> None:
