@@ -53,12 +53,9 @@ class NoMirroredAdmins(RuleCheck):
         for admin in snapshot.admins.get():
             user = users.get(admin.userid)
             departments = [mirrored[d] for d in (user.dept_ids if user else []) if d in mirrored]
+            shown = _shown_by("user/get", admin.union_signal)
             reasons = (
-                [
-                    f"mirrored from partner org {admin.union_corp_id}{_shown_by('user/get', admin.union_signal)}"
-                ]
-                if admin.union_corp_id
-                else []
+                [f"mirrored from partner org {admin.union_corp_id}{shown}"] if admin.union_corp_id else []
             )
             reasons += [
                 f"member of department {d.name} ({d.dept_id}), mirrored from partner org "

@@ -3,8 +3,9 @@
 The old host reports errors as HTTP 200 with a non-zero ``errcode`` (``88`` wraps the real code in
 ``sub_code``, or only in the ``errmsg`` text); the new host uses HTTP status plus a string
 ``code``. Both collapse into one class hierarchy so that the retry policy, the token refresh and
-the collector's fail-closed reasons are written once. Each error's ``reason`` is a sentence a person can act on; none ever carries a
-token or secret (DingTalk's own messages do not echo them, and the client never puts them in).
+the collector's fail-closed reasons are written once. Each error's ``reason`` is a sentence a
+person can act on; none ever carries a token or secret (DingTalk's own messages do not echo
+them, and the client never puts them in).
 """
 
 from __future__ import annotations

@@ -82,14 +82,11 @@ def _with_union(department: Department, detail: Any, own_corp_id: str | None) ->
     if not isinstance(union, dict):
         raise MalformedResponse("shape", "union_dept_ext is not an object", endpoint=ep.DEPARTMENT_GET)
     partner = partner_corp_id(union.get("corp_id"), own_corp_id)
-    signals = [
-        field
-        for field, shown in (
-            ("from_union_org", as_bool(detail.get("from_union_org")) is True),
-            ("union_dept_ext.corp_id", partner is not None),
-        )
-        if shown
-    ]
+    signals = []
+    if as_bool(detail.get("from_union_org")):
+        signals.append("from_union_org")
+    if partner:
+        signals.append("union_dept_ext.corp_id")
     return department.model_copy(
         update={
             "from_union_org": bool(signals),
