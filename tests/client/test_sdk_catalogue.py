@@ -57,10 +57,14 @@ SDK_SHAPED_ANSWERS: dict[Endpoint, dict[str, Any]] = {
             {"userId": "u1", "name": "Leaver", "leaveTime": "2026-11-05T11:08:12Z", "leaveReason": "leave"}
         ]
     },
+    # "获取离职员工列表" (hrm QueryDismissionStaffIdList)
     ep.HR_DISMISSIONS: {"hasMore": False, "nextToken": 0, "userIdList": ["u1"]},
+    # "获取员工离职信息" (hrm QueryHrmEmployeeDismissionInfo)
     ep.HR_DIMISSION_INFOS: {
         "result": [{"userId": "u1", "lastWorkDay": 1633017600000, "status": 2, "handoverUserId": "u2"}]
     },
+    # 专属钉钉: no documentation pages; the SDK models GetOaOperatorLogList, ListAuditLog and
+    # GetOutGroupsByPage are the only published shapes (the last has openConversationId, no title).
     ep.ADMIN_OPERATION_LOGS: {"data": [{"opUserId": "u2", "opName": "Admin", "opTime": 1633017600000}]},
     ep.FILE_AUDIT_LOGS: {"list": [{"userId": "u2", "action": 1, "gmtCreate": 1633017600000, "bizId": "b1"}]},
     ep.EXTERNAL_AUDIT_GROUPS: {"responseBody": {"groupList": [{"openConversationId": "cid1"}], "total": 1}},
