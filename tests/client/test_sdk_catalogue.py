@@ -63,8 +63,9 @@ SDK_SHAPED_ANSWERS: dict[Endpoint, dict[str, Any]] = {
     ep.HR_DIMISSION_INFOS: {
         "result": [{"userId": "u1", "lastWorkDay": 1633017600000, "status": 2, "handoverUserId": "u2"}]
     },
-    # 专属钉钉: no documentation pages; the SDK models GetOaOperatorLogList, ListAuditLog and
-    # GetOutGroupsByPage are the only published shapes (the last has openConversationId, no title).
+    # 专属钉钉: oaOperatorLogs and outsideGroups have no documentation page, their SDK models
+    # (GetOaOperatorLogList, GetOutGroupsByPage: openConversationId, no title) are the published
+    # shapes; fileAuditLogs is "获取文件操作记录" (ListAuditLog).
     ep.ADMIN_OPERATION_LOGS: {"data": [{"opUserId": "u2", "opName": "Admin", "opTime": 1633017600000}]},
     ep.FILE_AUDIT_LOGS: {"list": [{"userId": "u2", "action": 1, "gmtCreate": 1633017600000, "bizId": "b1"}]},
     ep.EXTERNAL_AUDIT_GROUPS: {"responseBody": {"groupList": [{"openConversationId": "cid1"}], "total": 1}},
