@@ -29,7 +29,7 @@ from dingscan.evidence import BundleError, Pseudonymiser, SigningError, read_bun
 from dingscan.evidence.bundle import SignatureCheck
 from dingscan.exitcodes import ExitCode, exit_code_for
 from dingscan.findings import FindingsDocument
-from dingscan.fsutil import atomic_write_text
+from dingscan.fsutil import atomic_write_text, probe_writable_folder
 from dingscan.inputs import JudgementInputs
 from dingscan.logs import configure_logging
 from dingscan.policy import PolicyError
@@ -38,6 +38,7 @@ from dingscan.report.baseline import render_baseline
 from dingscan.report.console import render_summary
 from dingscan.report.json import render_json, write_json
 from dingscan.report.progress import TerminalProgress
+from dingscan.report.terminal import for_terminal
 from dingscan.resources import packaged_path
 from dingscan.scan import ScanResult, compare_with_recording, replay_bundle, scan_live
 from dingscan.settings import ConfigError, load_settings
@@ -97,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(code: ExitCode, message: str) -> int:
-    print(f"dingscan: error: {SECRETS.scrub(message)}", file=sys.stderr)
+    print(f"dingscan: error: {for_terminal(SECRETS.scrub(message))}", file=sys.stderr)
     return int(code)
 
 
@@ -128,6 +129,12 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--oapi-url", help="old API host (env DINGSCAN_OAPI_URL)")
     scan.add_argument("--api-url", help="new API host (env DINGSCAN_API_URL)")
     scan.add_argument("--qps", type=float, help="calls per second per API (default 20)")
+    scan.add_argument(
+        "--insecure-http",
+        action="store_const",
+        const=True,
+        help="allow plain http:// hosts that are not on this machine (env DINGSCAN_INSECURE_HTTP)",
+    )
     scan.add_argument(
         "--record", type=Path, metavar="DIR", help="also write a fixture bundle of every exchange"
     )
@@ -233,11 +240,12 @@ def _scan(args: argparse.Namespace) -> ExitCode:
         api_url=args.api_url,
         qps=args.qps,
         max_counted_calls=args.max_counted_calls,
+        insecure_http=args.insecure_http,
     )
     inputs = JudgementInputs.load(args.policy, args.attestations)
     checks = _checks(args)
-    if args.record and args.record.exists() and any(args.record.iterdir()):
-        raise UsageError(f"{args.record} already exists and is not empty; choose a new folder for the bundle")
+    if args.record:
+        _check_bundle_folder(args.record, args.output)
     if (args.pseudonymise or args.sign_key) and not args.record:
         raise UsageError("--pseudonymise and --sign-key apply to a recording: add --record DIR")
     key = settings.pseudonym_key.get_secret_value().encode() if settings.pseudonym_key else None
@@ -262,6 +270,16 @@ def _scan(args: argparse.Namespace) -> ExitCode:
         raise
 
 
+def _check_bundle_folder(record: Path, output: Path | None) -> None:
+    """Before the scan, not after it: the bundle folder must be new and creatable, and must not
+    receive other files (the manifest pins what it holds, so a stray file breaks ``verify``)."""
+    if record.exists() and (not record.is_dir() or any(record.iterdir())):
+        raise UsageError(f"{record} already exists and is not empty; choose a new folder for the bundle")
+    if output is not None and output.resolve().is_relative_to(record.resolve()):
+        raise UsageError(f"--output {output} is inside the bundle folder {record}; write it elsewhere")
+    probe_writable_folder(record.parent)
+
+
 def _signature_check(public_key: Path | None) -> SignatureCheck | None:
     if public_key is None:
         return None
@@ -274,7 +292,7 @@ def _replay(args: argparse.Namespace) -> ExitCode:
     check = _signature_check(args.public_key)
     bundle = read_bundle(args.bundle, check_signature=check, allow_unverified=args.allow_unverified)
     if bundle.integrity.startswith("UNVERIFIED"):
-        print(f"dingscan: warning: {bundle.integrity}", file=sys.stderr)
+        print(f"dingscan: warning: {for_terminal(bundle.integrity)}", file=sys.stderr)
     recorded = bundle.judged_against()
     inputs = recorded.overridden_by(args.policy, args.attestations)
     overridden = inputs is not recorded

@@ -8,6 +8,7 @@ so an interrupted scan leaves either the old file or the new one, never a torn o
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -52,3 +53,13 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def probe_writable_folder(folder: Path) -> None:
+    """Raise :class:`OSError` now, rather than after a long scan, if files cannot be created in
+    ``folder`` (created if missing). Tries it, since permission bits do not tell (root, ACLs)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file where a folder should be (mkdir says "exists")
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder)) from None
+    Path(tempfile.mkdtemp(prefix=".dingscan-probe.", dir=folder)).rmdir()

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import structlog
 
 from dingscan.redaction import SECRETS
+from dingscan.report.terminal import for_terminal
 
 LogFormat = Literal["text", "json"]
 
@@ -39,6 +40,11 @@ class _ScrubbingRenderer:
         return SECRETS.scrub(rendered.decode() if isinstance(rendered, bytes) else str(rendered))
 
 
+def _neutralise_values(logger: Any, method: str, event_dict: Any) -> Any:
+    """Text lines go to a terminal: tenant text in a value must not drive it (JSON escapes itself)."""
+    return {k: for_terminal(v) if isinstance(v, str) else v for k, v in event_dict.items()}
+
+
 def configure_logging(level: str = "warning", fmt: LogFormat = "text") -> None:
     renderer: Any = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
@@ -53,6 +59,7 @@ def configure_logging(level: str = "warning", fmt: LogFormat = "text") -> None:
             structlog.processors.format_exc_info
             if fmt == "json"
             else structlog.processors.StackInfoRenderer(),
+            *([] if fmt == "json" else [_neutralise_values]),
             _ScrubbingRenderer(renderer),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level.upper()]),

@@ -8,7 +8,10 @@ of defence: the first is that code never puts a secret into those places.
 
 from __future__ import annotations
 
+import json
 import threading
+from typing import Any
+from urllib.parse import quote
 
 REDACTED = "***"
 
@@ -28,19 +31,54 @@ class SecretRegistry:
 
     def scrub_bytes(self, data: bytes) -> bytes:
         """Like :meth:`scrub` for bodies that are not UTF-8 text (kept byte for byte otherwise)."""
-        for secret in self._snapshot():
-            data = data.replace(secret.encode("utf-8"), REDACTED.encode("ascii"))
+        for form in self._forms():
+            data = data.replace(form.encode("utf-8"), REDACTED.encode("ascii"))
         return data
 
     def _snapshot(self) -> list[str]:
         with self._lock:
             return sorted(self._secrets, key=len, reverse=True)
 
+    def _forms(self) -> list[str]:
+        """Each secret as written plainly and percent-encoded (in a URL or a form body)."""
+        return [form for secret in self._snapshot() for form in dict.fromkeys((secret, quote(secret, safe="")))]
+
     def scrub(self, text: str) -> str:
-        for secret in self._snapshot():
-            if secret in text:
-                text = text.replace(secret, REDACTED)
+        for form in self._forms():
+            if form in text:
+                text = text.replace(form, REDACTED)
         return text
+
+    def scrub_json(self, text: str) -> str:
+        """Like :meth:`scrub` for text that may be JSON, where a secret can also hide behind
+        escapes (``\\u0064...``): a JSON text that decodes to a secret is written again, scrubbed."""
+        text = self.scrub(text)
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            return text
+        scrubbed = _map_strings(value, self.scrub)
+        return text if scrubbed == value else json.dumps(scrubbed, ensure_ascii=False)
+
+
+def _map_strings(value: Any, change: Any) -> Any:
+    """``value`` (parsed JSON) with ``change`` applied to every string, keys included; iterative,
+    so hostile nesting cannot exhaust the stack."""
+    root: list[Any] = [value]
+    pending: list[tuple[Any, Any, Any]] = [(root, 0, value)]  # (parent, key in parent, node)
+    while pending:
+        parent, key, node = pending.pop()
+        if isinstance(node, str):
+            parent[key] = change(node)
+        elif isinstance(node, list):
+            copy = list(node)
+            parent[key] = copy
+            pending.extend((copy, i, item) for i, item in enumerate(copy))
+        elif isinstance(node, dict):
+            copy = {change(k): v for k, v in node.items()}
+            parent[key] = copy
+            pending.extend((copy, k, v) for k, v in copy.items())
+    return root[0]
 
 
 #: The process-wide registry: secrets are process-wide too.

@@ -28,6 +28,7 @@ from dingscan.evidence import Bundle, Pseudonymiser, RecordingTransport, ReplayT
 from dingscan.evidence.exchange import Exchange
 from dingscan.findings import ApiUsage, Coverage, FindingsDocument, ScanInfo, Tenant, Tool
 from dingscan.inputs import JudgementInputs
+from dingscan.redaction import SECRETS
 from dingscan.settings import Settings
 from dingscan.snapshot import Section, SectionStatus, Snapshot
 
@@ -177,6 +178,9 @@ def _evaluate(
         summary=FindingsDocument.summarise(findings),
         findings=findings,
     )
+    # Whatever leaves the process (terminal, --output, a bundle) leaves from this document: a
+    # secret a server or a plugin check echoed into a message or a name stops here.
+    document = FindingsDocument.model_validate_json(SECRETS.scrub_json(document.model_dump_json()))
     log.info(
         "scan evaluated",
         mode=mode,

@@ -7,10 +7,12 @@ an error) and is best given by environment or a secrets manager, not in the conf
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+import httpx
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from dingscan.client.hosts import DEFAULT_API_URL, DEFAULT_OAPI_URL
@@ -36,6 +38,9 @@ class Settings(BaseSettings):
     pseudonym_key: SecretStr | None = Field(
         None, description="key for stable pseudonyms across bundles (default: a random one per bundle)"
     )
+    insecure_http: bool = Field(
+        False, description="allow plain http:// hosts that are not on loopback (an egress proxy)"
+    )
     max_counted_calls: int | None = Field(
         None,
         ge=0,
@@ -49,10 +54,32 @@ class Settings(BaseSettings):
             raise ValueError("must start with https:// (or http:// for a local emulator)")
         return value.rstrip("/")
 
+    @model_validator(mode="after")
+    def _plain_http_only_on_loopback(self) -> Self:
+        if self.insecure_http:
+            return self
+        for url in (self.oapi_url, self.api_url):
+            if url.startswith("http://") and not is_loopback(httpx.URL(url).host):
+                raise ValueError(
+                    f"{url} is plain http:// off this machine (credentials would travel in clear); "
+                    "use https://, or --insecure-http if you must"
+                )
+        return self
+
     def credentials(self) -> tuple[str, SecretStr]:
         if not self.app_key or not self.app_secret or not self.app_secret.get_secret_value():
             raise ConfigError("no app credentials: set DINGSCAN_APP_KEY and DINGSCAN_APP_SECRET")
         return self.app_key, self.app_secret
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address (127.0.0.0/8, ::1): traffic that never leaves the machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class _FileValues(PydanticBaseSettingsSource):
@@ -92,5 +119,5 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         error = exc.errors()[0]
         key = ".".join(str(k) for k in error["loc"])
         message = "unknown setting" if error["type"] == "extra_forbidden" else error["msg"]
-        source = f"{config_file}: " if config_file else ""
-        raise ConfigError(f"{source}{key}: {message.removeprefix('Value error, ')}") from None
+        where = ": ".join(part for part in (str(config_file or ""), key) if part)
+        raise ConfigError(f"{where}: {message.removeprefix('Value error, ')}".lstrip(": ")) from None

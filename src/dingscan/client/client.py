@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 import math
 import random
 from collections import Counter
@@ -119,6 +120,8 @@ class DingTalkClient:
             timeout=httpx.Timeout(timeout),
             headers={"User-Agent": f"dingscan/{__version__}"},
             follow_redirects=False,
+            # DingTalk's API uses no cookies; a jar would carry one host's cookie to the other.
+            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
         )
 
     def __repr__(self) -> str:

@@ -4,8 +4,8 @@ The old host reports errors as HTTP 200 with a non-zero ``errcode`` (``88`` wrap
 ``sub_code``, or only in the ``errmsg`` text); the new host uses HTTP status plus a string
 ``code``. Both collapse into one class hierarchy so that the retry policy, the token refresh and
 the collector's fail-closed reasons are written once. Each error's ``reason`` is a sentence a
-person can act on; none ever carries a token or secret (DingTalk's own messages do not echo
-them, and the client never puts them in).
+person can act on; none ever carries a token or secret (the client never puts them in, and any
+DingTalk echoes back is scrubbed).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import re
 from typing import Any, ClassVar
 
 from dingscan.client.endpoints import Endpoint
+from dingscan.redaction import SECRETS
 
 
 def one_line(text: object) -> str:
@@ -35,9 +36,10 @@ class DingTalkError(Exception):
         endpoint: Endpoint | None = None,
         request_id: str | None = None,
     ) -> None:
-        # DingTalk's text goes into one-line reasons, logs and findings: never let it break lines.
-        self.code = one_line(code)
-        self.message = one_line(message)
+        # DingTalk's text goes into one-line reasons, logs and findings: never let it break lines,
+        # nor carry a secret a hostile server echoed back.
+        self.code = one_line(SECRETS.scrub(code))
+        self.message = one_line(SECRETS.scrub(message))
         self.endpoint = endpoint
         self.request_id = request_id
         super().__init__(self.reason)

@@ -100,7 +100,7 @@ def record_response(request: RecordedRequest, response: httpx.Response, content:
         "request_id": response.headers.get("x-acs-request-id"),
     }
     try:
-        return RecordedResponse(**meta, text=SECRETS.scrub(content.decode("utf-8")))
+        return RecordedResponse(**meta, text=SECRETS.scrub_json(content.decode("utf-8")))
     except UnicodeDecodeError:
         return RecordedResponse(**meta, base64=base64.b64encode(SECRETS.scrub_bytes(content)).decode("ascii"))
 

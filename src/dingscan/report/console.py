@@ -6,6 +6,7 @@ Long lists are cut to a few examples per control; the JSON output always has eve
 from __future__ import annotations
 
 from dingscan.findings import Finding, FindingsDocument, Status
+from dingscan.report.terminal import for_terminal
 
 EXAMPLES_PER_FINDING = 5
 _ORDER = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.PASS, Status.NOT_APPLICABLE)
@@ -31,7 +32,7 @@ def render_summary(document: FindingsDocument) -> str:
     usage = scan.api_usage
     calls = f"; {usage.sent} API calls ({usage.counted} counted against the monthly quota)" if usage else ""
     lines.append(f"{len(document.findings)} controls: {counts}{calls}")
-    return "\n".join(lines) + "\n"
+    return "".join(for_terminal(line) + "\n" for line in lines)
 
 
 def _coverage_lines(document: FindingsDocument) -> list[str]:

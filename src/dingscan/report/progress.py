@@ -9,6 +9,8 @@ import sys
 import time
 from typing import Any, TextIO
 
+from dingscan.redaction import SECRETS
+from dingscan.report.terminal import for_terminal
 from dingscan.snapshot import Section, SectionStatus
 
 
@@ -27,5 +29,6 @@ class TerminalProgress:
         reason = (
             f" - {section.reason}" if section.reason and section.status is not SectionStatus.COLLECTED else ""
         )
-        self._stream.write(f"  {area:<18} {mark:<14} {size:<14} {elapsed:5.1f}s{reason}\n")
+        line = f"  {area:<18} {mark:<14} {size:<14} {elapsed:5.1f}s{reason}"
+        self._stream.write(for_terminal(SECRETS.scrub(line)) + "\n")
         self._stream.flush()
