@@ -71,13 +71,13 @@ def _map_strings(value: Any, change: Any) -> Any:
         if isinstance(node, str):
             parent[key] = change(node)
         elif isinstance(node, list):
-            copy = list(node)
-            parent[key] = copy
-            pending.extend((copy, i, item) for i, item in enumerate(copy))
+            items = list(node)
+            parent[key] = items
+            pending.extend((items, i, item) for i, item in enumerate(items))
         elif isinstance(node, dict):
-            copy = {change(k): v for k, v in node.items()}
-            parent[key] = copy
-            pending.extend((copy, k, v) for k, v in copy.items())
+            fields = {change(k): v for k, v in node.items()}
+            parent[key] = fields
+            pending.extend((fields, k, v) for k, v in fields.items())
     return root[0]
 
 

@@ -22,6 +22,7 @@ from dingscan import __version__
 from dingscan.attestations import Attestations
 from dingscan.check import Check
 from dingscan.client import DingTalkClient, HostMap, RetryPolicy
+from dingscan.client.bounded import BoundedTransport
 from dingscan.collect import Progress, collect
 from dingscan.engine import run_checks
 from dingscan.evidence import Bundle, Pseudonymiser, RecordingTransport, ReplayTransport, write_bundle
@@ -60,7 +61,9 @@ async def scan_live(
     """
     app_key, app_secret = settings.credentials()
     hosts = HostMap(settings.oapi_url, settings.api_url)
-    recorder = RecordingTransport(transport or httpx.AsyncHTTPTransport(), hosts) if record_to else None
+    # Bounded directly above the network, so a recording holds exactly what the client read.
+    network = BoundedTransport(transport or httpx.AsyncHTTPTransport(), hosts, deadline=settings.timeout)
+    recorder = RecordingTransport(network, hosts) if record_to else None
     started = datetime.now(UTC)
     client = DingTalkClient(
         app_key,
@@ -70,7 +73,7 @@ async def scan_live(
         timeout=settings.timeout,
         retry=retry or RetryPolicy(attempts=settings.retry_attempts),
         counted_budget=settings.max_counted_calls,
-        transport=recorder or transport,
+        transport=recorder or network,
     )
     async with client, asyncio.timeout(settings.scan_timeout):
         snapshot = await collect(client, as_of=started, corp_id=settings.corp_id, progress=progress)

@@ -27,6 +27,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 from dingscan import __version__
 from dingscan.client import endpoints as ep
 from dingscan.client.auth import AccessTokenCache, IssuedToken
+from dingscan.client.bounded import BoundedTransport
 from dingscan.client.endpoints import Endpoint, Host
 from dingscan.client.errors import (
     BudgetExhausted,
@@ -115,10 +116,12 @@ class DingTalkClient:
         self._counted_budget = counted_budget
         self._halted: DingTalkError | None = None
         self._quota_error: QuotaExhausted | None = None
+        network = transport or BoundedTransport(httpx.AsyncHTTPTransport(), self.hosts, deadline=timeout)
         self._http = httpx.AsyncClient(
-            transport=ReadOnlyTransport(transport or httpx.AsyncHTTPTransport(), self.hosts),
+            transport=ReadOnlyTransport(network, self.hosts),
             timeout=httpx.Timeout(timeout),
-            headers={"User-Agent": f"dingscan/{__version__}"},
+            # Only the codings BoundedTransport decodes itself, under its size cap.
+            headers={"User-Agent": f"dingscan/{__version__}", "Accept-Encoding": "gzip, deflate"},
             follow_redirects=False,
             # DingTalk's API uses no cookies; a jar would carry one host's cookie to the other.
             cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),

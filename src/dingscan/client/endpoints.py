@@ -14,6 +14,10 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+#: Largest answer (bytes on the wire, and again after decompression) an endpoint may send. A page
+#: of 100 members is about 200 KB; the cap leaves forty times that, and bounds memory per call.
+DEFAULT_MAX_BODY = 8 * 1024 * 1024
+
 
 class Host(StrEnum):
     """The two API generations; each has its own base URL, auth placement and error envelope."""
@@ -38,6 +42,7 @@ class Endpoint:
     permission: str
     counted: bool = False
     needs_token: bool = True
+    max_body: int = DEFAULT_MAX_BODY
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -53,7 +58,13 @@ class Endpoint:
 
 # --- tokens ---------------------------------------------------------------------------------
 ACCESS_TOKEN = Endpoint(
-    "accessToken", Host.API, "POST", "/v1.0/oauth2/accessToken", "qyapi_base", needs_token=False
+    "accessToken",
+    Host.API,
+    "POST",
+    "/v1.0/oauth2/accessToken",
+    "qyapi_base",
+    needs_token=False,
+    max_body=64 * 1024,  # a token and its lifetime
 )
 
 # --- scanner's own scope, organisation ------------------------------------------------------
@@ -105,7 +116,13 @@ PARTNER_ORGS = Endpoint(
 
 # --- apps -----------------------------------------------------------------------------------
 ALL_APPS = Endpoint(
-    "microApp/allApps", Host.API, "GET", "/v1.0/microApp/allApps", "qyapi_get_microapp_list", counted=True
+    "microApp/allApps",
+    Host.API,
+    "GET",
+    "/v1.0/microApp/allApps",
+    "qyapi_get_microapp_list",
+    counted=True,
+    max_body=32 * 1024 * 1024,  # every app of the tenant in one unpaged answer
 )
 
 # --- account lifecycle ----------------------------------------------------------------------

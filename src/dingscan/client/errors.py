@@ -177,6 +177,14 @@ class MalformedResponse(DingTalkError):
         return f"{self.where} returned a response dingscan cannot read: {self.message}"
 
 
+class OversizedResponse(MalformedResponse):
+    """An answer larger than its endpoint's cap (``message``: the cap in bytes); not read further."""
+
+    @property
+    def reason(self) -> str:
+        return f"{self.where} sent an answer larger than {int(self.message) // 1024:,} KiB, this endpoint's limit; it was not read"
+
+
 class BudgetExhausted(DingTalkError):
     """The operator's ``--max-counted-calls`` budget would be exceeded; the call was not sent."""
 

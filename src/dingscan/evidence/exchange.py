@@ -20,6 +20,8 @@ from dingscan.redaction import REDACTED, SECRETS
 
 #: What a recorded token answer carries instead of the token (replay sends it back as the token).
 TOKEN_PLACEHOLDER = REDACTED
+#: ``Exchange.error`` prefix of an answer over its endpoint's size cap (followed by the cap).
+TOO_LARGE = "too-large: "
 #: Request fields that carry credentials; never part of a stored request or a replay key.
 _CREDENTIAL_FIELDS = ("appKey", "appSecret", "access_token")
 
@@ -58,7 +60,7 @@ class Exchange(BaseModel):
     seq: int
     request: RecordedRequest
     response: RecordedResponse | None = None
-    error: str | None = None  # transport failure instead of a response: "timeout", "connection"
+    error: str | None = None  # no response: "timeout", "connection: ...", "too-large: <cap>"
 
 
 def normalise_request(host: Host, path: str, request: httpx.Request) -> RecordedRequest:

@@ -11,12 +11,11 @@ import itertools
 
 import httpx
 
+from dingscan.client.bounded import ENCODING_HEADERS
+from dingscan.client.errors import OversizedResponse
 from dingscan.client.hosts import HostMap
 from dingscan.client.transport import route
-from dingscan.evidence.exchange import Exchange, normalise_request, record_response
-
-#: Headers that describe the wire encoding of a body we hand on already decoded.
-_ENCODING_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
+from dingscan.evidence.exchange import TOO_LARGE, Exchange, normalise_request, record_response
 
 
 class RecordingTransport(httpx.AsyncBaseTransport):
@@ -36,6 +35,9 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         try:
             response = await self._inner.handle_async_request(request)
             content = await response.aread()
+        except OversizedResponse as exc:  # the bounded transport below refused to read it all
+            self.exchanges.append(Exchange(seq=seq, request=recorded, error=f"{TOO_LARGE}{exc.message}"))
+            raise
         except httpx.TimeoutException:
             self.exchanges.append(Exchange(seq=seq, request=recorded, error="timeout"))
             raise
@@ -47,7 +49,7 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         self.exchanges.append(
             Exchange(seq=seq, request=recorded, response=record_response(recorded, response, content))
         )
-        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _ENCODING_HEADERS]
+        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in ENCODING_HEADERS]
         return httpx.Response(response.status_code, headers=headers, content=content, request=request)
 
     async def aclose(self) -> None:

@@ -13,10 +13,10 @@ from collections import defaultdict, deque
 
 import httpx
 
-from dingscan.client.errors import NotRecorded
+from dingscan.client.errors import NotRecorded, OversizedResponse
 from dingscan.client.hosts import HostMap
 from dingscan.client.transport import route
-from dingscan.evidence.exchange import Exchange, normalise_request
+from dingscan.evidence.exchange import TOO_LARGE, Exchange, normalise_request
 
 
 class ReplayTransport(httpx.AsyncBaseTransport):
@@ -35,6 +35,8 @@ class ReplayTransport(httpx.AsyncBaseTransport):
         if not answers:
             raise NotRecorded("not-recorded", endpoint=endpoint)
         exchange = answers.popleft() if len(answers) > 1 else answers[0]
+        if exchange.error is not None and exchange.error.startswith(TOO_LARGE):
+            raise OversizedResponse("too-large", exchange.error.removeprefix(TOO_LARGE), endpoint=endpoint)
         if exchange.error == "timeout":
             raise httpx.ReadTimeout("recorded timeout", request=request)
         if exchange.error is not None or exchange.response is None:
