@@ -90,11 +90,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(ExitCode.INTERRUPTED, "interrupted; no output was written")
     except OSError as exc:
         return _fail(ExitCode.USAGE, f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+    except MemoryError:  # never exit 1: that code means "controls failed"
+        return _fail(ExitCode.FATAL, "out of memory; no output was written")
     except Exception as exc:
         log.debug("internal error", exc_info=True)
         return _fail(
             ExitCode.FATAL, f"internal error: {type(exc).__name__}: {exc} (rerun with --log-level debug)"
         )
+    except BaseException as exc:  # a Rust panic in an extension (pyo3's PanicException), not SystemExit
+        if isinstance(exc, SystemExit):
+            raise
+        return _fail(ExitCode.FATAL, f"internal error: {type(exc).__name__} (rerun with --log-level debug)")
 
 
 def _fail(code: ExitCode, message: str) -> int:

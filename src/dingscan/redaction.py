@@ -41,7 +41,9 @@ class SecretRegistry:
 
     def _forms(self) -> list[str]:
         """Each secret as written plainly and percent-encoded (in a URL or a form body)."""
-        return [form for secret in self._snapshot() for form in dict.fromkeys((secret, quote(secret, safe="")))]
+        return [
+            form for secret in self._snapshot() for form in dict.fromkeys((secret, quote(secret, safe="")))
+        ]
 
     def scrub(self, text: str) -> str:
         for form in self._forms():

@@ -82,8 +82,10 @@ async def scan_live(
     if record_to is not None and recorder is not None:
         exchanges, recorded = recorder.exchanges, result.document
         if pseudonymiser is not None:
-            # The bundle's own findings must name nobody either: judge the pseudonymised answers.
+            # The bundle's own findings must name nobody either: judge the pseudonymised answers
+            # against the pseudonymised inputs (the same people under the same pseudonyms).
             exchanges = [pseudonymiser.exchange(e) for e in exchanges]
+            inputs = pseudonymiser.inputs(inputs)
             replayed = await _replay(exchanges, started, settings.corp_id, inputs, checks, record_to, "")
             recorded = replayed.document
         files = {"policy": inputs.policy_file, "attestations": inputs.attestations_file}

@@ -2,6 +2,10 @@
 
 PyYAML's ``safe_load`` gives plain data but forgets where it came from; composing the node tree
 alongside lets a validation error point at ``policy.yaml:12``.
+
+These files can come from someone else (bundles carry the policy and attestations they were
+judged against), so they are read defensively: at most :data:`MAX_INPUT_BYTES`, and without YAML
+aliases (``*name``), which no dingscan file needs and which let a kilobyte expand to gigabytes.
 """
 
 from __future__ import annotations
@@ -15,14 +19,31 @@ from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
 
+#: Largest policy, attestation or config file read (a long register is tens of kilobytes).
+MAX_INPUT_BYTES = 4 * 1024 * 1024
+
 
 class YamlFileError(ValueError):
     """A user-facing YAML file that cannot be used; the message is one line."""
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """``safe_load`` that refuses aliases (``*name``) instead of expanding them."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not allowed", mark)
+        return super().compose_node(parent, index)
+
+
 def read_text(path: Path, error: type[ValueError] = YamlFileError) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+        if len(data) > MAX_INPUT_BYTES:
+            raise error(f"{path}: larger than {MAX_INPUT_BYTES // 1024 // 1024} MiB; not a dingscan file")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
 
@@ -47,8 +68,8 @@ def load_yaml_mapping(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
 def parse_yaml_mapping(text: str, path: str) -> tuple[dict[str, Any], yaml.Node | None]:
     """Like :func:`load_yaml_mapping` for text already read; ``path`` names it in errors."""
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_NoAliasLoader)
+        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
         raise YamlFileError(f"{path}:{line}: not valid YAML: {_flat(exc.problem)}") from None

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import judged_by, settings_for
 
-from dingscan.emulator import Emulator, Tenant
+from dingscan.client.endpoints import Host
+from dingscan.emulator import Emulator, Tenant, load_tenant
 from dingscan.engine import load_checks
 from dingscan.evidence import Pseudonymiser, read_bundle
-from dingscan.findings import Finding
+from dingscan.evidence.exchange import Exchange, RecordedRequest, RecordedResponse
+from dingscan.findings import Finding, Status
+from dingscan.inputs import JudgementInputs
 from dingscan.policy import Policy
+from dingscan.resources import packaged_path
 from dingscan.scan import compare_with_recording, replay_bundle, scan_live
 
 INPUTS = judged_by(Policy(corporate_domains=["example.hk"]))
@@ -66,3 +71,63 @@ async def test_pseudonymised_bundle_names_nobody(emulator: Emulator, tenant: Ten
             if address:
                 assert address not in text
                 assert "@" + address.rpartition("@")[2] in text  # domains are kept for the domain checks
+
+
+DEMO_TENANTS = packaged_path("fixtures/tenants")
+
+
+async def test_pseudonymised_demo_keeps_every_verdict_and_names_nobody_anywhere(tmp_path: Path) -> None:
+    """The demo's inputs name people too (break-glass accounts, a temporary grant, signatories):
+    pseudonymised with the same key as the answers, every control keeps its live status."""
+    tenant = load_tenant(DEMO_TENANTS / "demo.yaml")
+    inputs = JudgementInputs.load(DEMO_TENANTS / "demo-policy.yaml", DEMO_TENANTS / "demo-attestations.yaml")
+    with Emulator(tenant, qps=None) as emu:
+        live = await scan_live(
+            settings_for(emu, tenant),
+            inputs=inputs,
+            checks=load_checks(),
+            record_to=tmp_path / "b",
+            pseudonymiser=Pseudonymiser(),
+        )
+    bundle = read_bundle(tmp_path / "b")
+    replayed = await replay_bundle(bundle, inputs=bundle.judged_against(), checks=load_checks())
+    assert compare_with_recording(bundle, replayed.document) == []
+    statuses = {f.control_id: f.status for f in live.document.findings}
+    assert {f.control_id: f.status for f in replayed.document.findings} == statuses
+    assert statuses["DT.PRV.7"] is Status.FAIL  # judged on the temporary-access register
+
+    text = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "b").iterdir())
+    attestations = inputs.attestations_file.text if inputs.attestations_file else ""
+    signatories = {line.split(":", 1)[1].split(",")[0].strip() for line in attestations.splitlines()
+                   if line.strip().startswith(("attested_by:", "approved_by:"))}  # fmt: skip
+    assert signatories and not [s for s in signatories if s in text]
+    for user in tenant.users:
+        assert user.userid not in text
+        assert user.name not in text
+        if user.mobile:
+            assert user.mobile not in text
+        if user.job_number:
+            assert user.job_number not in text
+        for address in (user.email, user.org_email):
+            if address:
+                assert address.rpartition("@")[0] + "@" not in text
+    org = tenant.org
+    registration = (org.registration_num, org.unified_social_credit, org.organization_code, org.legal_person)
+    assert not [value for value in registration if value and value in text]
+
+
+def _user_list_answer(text: str) -> Exchange:
+    return Exchange(
+        seq=0,
+        request=RecordedRequest(host=Host.OAPI, method="POST", path="/topapi/v2/user/list", query={}),
+        response=RecordedResponse(status=200, content_type="application/json", text=text),
+    )
+
+
+@pytest.mark.parametrize("depth", [400, 5000])
+def test_pseudonymiser_survives_hostile_nesting_and_never_keeps_what_it_cannot_read(depth: int) -> None:
+    """400 levels: walked (no RecursionError); deeper than any JSON reader goes: withheld."""
+    nested = "[" * depth + '{"userid": "bob", "name": "Bob"}' + "]" * depth
+    answer = Pseudonymiser(b"k").exchange(_user_list_answer('{"userid": "alice", "x": ' + nested + "}"))
+    assert answer.response is not None and answer.response.text is not None
+    assert not {"alice", "bob", "Bob"} & set(answer.response.text.replace('"', " ").split())

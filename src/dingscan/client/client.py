@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 import math
 import random
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import httpx

@@ -15,9 +15,7 @@ import re
 #: C0 and C1 control characters (ESC, BEL, CR, backspace, CSI ...), DEL, and the Unicode
 #: characters that reorder or hide text: bidirectional marks, embeddings, overrides and isolates,
 #: line and paragraph separators, zero-width characters.
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
-)
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def for_terminal(text: str) -> str:
