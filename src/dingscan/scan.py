@@ -211,7 +211,6 @@ def _records(data: object) -> int | None:
 
 def compare_with_recording(bundle: Bundle, document: FindingsDocument) -> list[str]:
     """Control IDs whose replayed finding differs in any way from the recorded one."""
-    recorded = FindingsDocument.model_validate_json(bundle.findings_json)
-    before = {f.control_id: f.model_dump(mode="json") for f in recorded.findings}
+    before = {f.control_id: f.model_dump(mode="json") for f in bundle.recorded.findings}
     after = {f.control_id: f.model_dump(mode="json") for f in document.findings}
     return sorted(c for c in before.keys() | after.keys() if before.get(c) != after.get(c))

@@ -11,26 +11,38 @@ A bundle is a folder::
 
 It is staged in a private temporary folder and renamed into place only when complete, so an
 interrupted recording never leaves a bundle that looks whole.
+
+Bundles also arrive from others, so reading one trusts nothing in it: the signature is checked
+over the manifest before any other file is opened; the manifest may pin only the file names
+above (no paths), must pin the ones a replay reads, and may not repeat a JSON key; each file must
+be a regular file inside the folder (no symlink, device or FIFO) within its size limit, and is
+read once, hashed and parsed from the same bytes. ``--allow-unverified`` forgives a file whose
+hash or signature does not match, never a name, a kind of file or a size outside these rules.
 """
 
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from dingscan import __version__
-from dingscan.evidence.errors import BundleError
+from dingscan.evidence.errors import BundleError, UnsafeBundle
 from dingscan.evidence.exchange import Exchange
+from dingscan.findings import FindingsDocument
 from dingscan.fsutil import atomic_directory, atomic_write_bytes
 from dingscan.inputs import InputFile, JudgementInputs
+from dingscan.yamlfile import MAX_INPUT_BYTES
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
@@ -38,6 +50,19 @@ EXCHANGES = "exchanges.jsonl"
 FINDINGS = "findings.json"
 INPUT_FILES = {"policy": "policy.yaml", "attestations": "attestations.yaml"}
 FORMAT_VERSION = 1
+MiB = 1024 * 1024
+#: Every file a bundle may hold, with its size limit: nothing else is ever opened.
+MAX_BYTES = {
+    MANIFEST: 1 * MiB,
+    SIGNATURE: 4096,
+    EXCHANGES: 1024 * MiB,
+    FINDINGS: 64 * MiB,
+    **dict.fromkeys(INPUT_FILES.values(), MAX_INPUT_BYTES),
+}
+#: What a manifest must pin: every file a replay reads.
+REQUIRED_FILES = frozenset({EXCHANGES, FINDINGS, INPUT_FILES["policy"]})
+
+T = TypeVar("T")
 
 #: (manifest bytes, signature) -> valid?  Supplied by the signing module when a key is given.
 SignatureCheck = Callable[[bytes, bytes], bool]
@@ -57,6 +82,17 @@ class Manifest(BaseModel):
     inputs: dict[str, str] = {}  # "policy"/"attestations" -> where the file came from when recorded
     pseudonymised: bool = False
 
+    @model_validator(mode="after")
+    def _pins_known_files_only(self) -> Self:
+        if unknown := sorted(set(self.files) - set(MAX_BYTES) - {MANIFEST, SIGNATURE}):
+            raise ValueError(f"names a file a bundle does not hold: {unknown[0]!r}")
+        if unknown_inputs := sorted(set(self.inputs) - set(INPUT_FILES)):
+            raise ValueError(f"names an unknown input {unknown_inputs[0]!r}")
+        pinned = REQUIRED_FILES | {INPUT_FILES[name] for name in self.inputs}
+        if unpinned := sorted(pinned - set(self.files)):
+            raise ValueError(f"does not pin {unpinned[0]} (every file a replay reads must be pinned)")
+        return self
+
 
 @dataclass(frozen=True)
 class Bundle:
@@ -66,6 +102,7 @@ class Bundle:
     inputs: dict[str, InputFile]
     findings_json: str
     integrity: str  # what verification established, shown in the replay's findings
+    recorded: FindingsDocument  # findings_json, parsed
 
     def judged_against(self) -> JudgementInputs:
         """The policy and attestations the recorded scan was judged against."""
@@ -111,69 +148,152 @@ def write_bundle(
 
 
 def verify_bundle(path: Path, check_signature: SignatureCheck | None = None) -> tuple[Manifest, str]:
-    """The manifest and what was established, after checking every file against its SHA-256
-    (and the signature, given a checker); the first mismatch raises :class:`BundleError`."""
-    manifest = _read_manifest(path)
-    for name, expected in sorted(manifest.files.items()):
-        try:
-            actual = sha256((path / name).read_bytes())
-        except FileNotFoundError:
-            raise BundleError(f"{path}: {name} is missing") from None
-        if actual != expected:
-            raise BundleError(
-                f"{path}: {name} does not match its SHA-256 in the manifest (modified or truncated)"
-            )
-    signature_file = path / SIGNATURE
-    if check_signature is None:
-        signed = (
-            "signed, signature not checked (no public key given)" if signature_file.exists() else "unsigned"
-        )
-        return manifest, f"verified: every file matches the manifest; {signed}"
-    if not signature_file.exists():
-        raise BundleError(f"{path}: not signed (no {SIGNATURE}), but a signature was required")
-    try:
-        signature = base64.b64decode(signature_file.read_bytes().strip(), validate=True)
-    except ValueError:
-        raise BundleError(f"{path}: {SIGNATURE} is not a base64 signature") from None
-    if not check_signature((path / MANIFEST).read_bytes(), signature):
-        raise BundleError(f"{path}: the manifest signature does not verify with the given public key")
-    return manifest, "verified: every file matches the manifest; Ed25519 signature valid"
+    """The manifest and what was established, after checking the signature (given a checker)
+    and every file against its SHA-256; the first mismatch raises :class:`BundleError`."""
+    manifest, _, integrity = _open(path, check_signature)
+    if integrity.startswith("UNVERIFIED: "):
+        raise BundleError(integrity.removeprefix("UNVERIFIED: "))
+    return manifest, integrity
 
 
 def read_bundle(
     path: Path, *, check_signature: SignatureCheck | None = None, allow_unverified: bool = False
 ) -> Bundle:
-    """A verified bundle; with ``allow_unverified``, a failed verification is recorded, not fatal."""
-    try:
-        manifest, integrity = verify_bundle(path, check_signature)
-    except BundleError as error:
-        if not allow_unverified:
-            raise BundleError(f"{error} (use --allow-unverified to replay it anyway)") from None
-        manifest, integrity = _read_manifest(path), f"UNVERIFIED: {error}"
-    try:
-        lines = (path / EXCHANGES).read_text(encoding="utf-8").splitlines()
-        exchanges = [Exchange.model_validate_json(line) for line in lines if line.strip()]
-        inputs = {
-            name: InputFile(source, (path / INPUT_FILES[name]).read_text(encoding="utf-8"))
-            for name, source in manifest.inputs.items()
-            if name in INPUT_FILES
-        }
-        findings_json = (path / FINDINGS).read_text(encoding="utf-8")
-    except (ValidationError, UnicodeDecodeError, OSError) as exc:
-        raise BundleError(f"{path}: unreadable bundle file: {str(exc).splitlines()[0]}") from None
+    """A verified bundle; with ``allow_unverified``, a failed verification is recorded, not fatal
+    (an unsafe bundle, :class:`UnsafeBundle`, is refused regardless)."""
+    manifest, files, integrity = _open(path, check_signature)
+    if integrity.startswith("UNVERIFIED: ") and not allow_unverified:
+        raise BundleError(
+            f"{integrity.removeprefix('UNVERIFIED: ')} (use --allow-unverified to replay it anyway)"
+        )
+    exchanges = _parse(path, files, EXCHANGES, _exchanges)
+    inputs = {
+        name: InputFile(source, _parse(path, files, INPUT_FILES[name], str))
+        for name, source in manifest.inputs.items()
+    }
+    findings_json = _parse(path, files, FINDINGS, str)
+    recorded = _parse(path, files, FINDINGS, lambda text: FindingsDocument.model_validate(_strict_json(text)))
     if "policy" not in inputs:
         raise BundleError(f"{path}: the manifest names no policy file")
-    return Bundle(path, manifest, exchanges, inputs, findings_json, integrity)
+    return Bundle(path, manifest, exchanges, inputs, findings_json, integrity, recorded)
 
 
-def _read_manifest(path: Path) -> Manifest:
+def _open(path: Path, check_signature: SignatureCheck | None) -> tuple[Manifest, dict[str, bytes], str]:
+    """The manifest, the files it pins that could be read, and what verification established
+    (``UNVERIFIED: <first problem>`` when a file or the signature does not match)."""
     if not path.is_dir():
         raise BundleError(f"{path}: not a bundle folder")
     try:
-        return Manifest.model_validate(json.loads((path / MANIFEST).read_text(encoding="utf-8")))
+        manifest_bytes = _read(path, MANIFEST)
     except FileNotFoundError:
         raise BundleError(
             f"{path}: no {MANIFEST} (not a dingscan bundle, or an interrupted recording)"
         ) from None
-    except (ValueError, ValidationError) as exc:
-        raise BundleError(f"{path}: {MANIFEST} is not a valid manifest: {str(exc).splitlines()[0]}") from None
+    try:
+        manifest = Manifest.model_validate(_strict_json(manifest_bytes))
+    except (ValueError, RecursionError) as exc:  # ValidationError is a ValueError
+        raise UnsafeBundle(f"{path}: {MANIFEST} is not a valid manifest: {_describe(exc)}") from None
+    problems = [] if check_signature is None else _signature_problems(path, manifest_bytes, check_signature)
+    files: dict[str, bytes] = {}
+    for name, expected in sorted(manifest.files.items()):  # only after the signature is known
+        try:
+            files[name] = _read(path, name)
+        except FileNotFoundError:
+            problems.append(f"{path}: {name} is missing")
+            continue
+        if sha256(files[name]) != expected:
+            problems.append(
+                f"{path}: {name} does not match its SHA-256 in the manifest (modified or truncated)"
+            )
+    if problems:
+        return manifest, files, f"UNVERIFIED: {problems[0]}"
+    if check_signature is not None:
+        return manifest, files, "verified: every file matches the manifest; Ed25519 signature valid"
+    try:
+        _read(path, SIGNATURE)
+        signed = "signed, signature not checked (no public key given)"
+    except FileNotFoundError:
+        signed = "unsigned"
+    return manifest, files, f"verified: every file matches the manifest; {signed}"
+
+
+def _signature_problems(path: Path, manifest_bytes: bytes, check_signature: SignatureCheck) -> list[str]:
+    try:
+        encoded = _read(path, SIGNATURE)
+    except FileNotFoundError:
+        return [f"{path}: not signed (no {SIGNATURE}), but a signature was required"]
+    try:
+        signature = base64.b64decode(encoded.strip(), validate=True)
+    except ValueError:
+        return [f"{path}: {SIGNATURE} is not a base64 signature"]
+    if not check_signature(manifest_bytes, signature):
+        return [f"{path}: the manifest signature does not verify with the given public key"]
+    return []
+
+
+def _read(folder: Path, name: str) -> bytes:
+    """A bundle file's bytes: a regular file directly in ``folder``, within its size limit.
+
+    Opened without following a symlink and without blocking on a FIFO, then checked on the open
+    descriptor, so nothing can be swapped in between; :class:`FileNotFoundError` when absent.
+    """
+    limit = MAX_BYTES.get(name)
+    if limit is None or Path(name).name != name:  # the manifest's model already refuses these
+        raise UnsafeBundle(f"{folder}: {name!r} is not a bundle file name")
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(folder / name, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafeBundle(
+                f"{folder}: {name} is a symbolic link; a bundle holds only regular files"
+            ) from None
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise BundleError(f"{folder}: {name}: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafeBundle(f"{folder}: {name} is not a regular file (a device, FIFO or folder)")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise UnsafeBundle(f"{folder}: {name} is larger than its limit of {limit:,} bytes")
+    return data
+
+
+def _parse(path: Path, files: dict[str, bytes], name: str, parse: Callable[[str], T]) -> T:
+    """A bundle file read by ``parse``; anything unreadable in it is one line naming the file."""
+    if name not in files:
+        raise BundleError(f"{path}: {name} is missing")
+    try:
+        return parse(files[name].decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # ValidationError, UnicodeDecodeError are ValueErrors
+        raise BundleError(f"{path}: {name} is unreadable: {_describe(exc)}") from None
+
+
+def _exchanges(text: str) -> list[Exchange]:
+    return [Exchange.model_validate(_strict_json(line)) for line in text.splitlines() if line.strip()]
+
+
+def _strict_json(text: str | bytes) -> Any:
+    """JSON that may not repeat a key in an object (which of two values counts is undefined)."""
+    return json.loads(text, object_pairs_hook=_unique_keys)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in fields:
+            raise ValueError(f"duplicate JSON key {key!r}")
+        fields[key] = value
+    return fields
+
+
+def _describe(error: Exception) -> str:
+    """One line: a validation error's first problem and where, else the message's first line."""
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return f"{where}: {first['msg']}".lstrip(": ").removeprefix("Value error, ")
+    lines = str(error).splitlines()
+    return lines[0] if lines else type(error).__name__

@@ -5,5 +5,10 @@ class BundleError(ValueError):
     """A bundle that cannot be replayed as it is."""
 
 
+class UnsafeBundle(BundleError):
+    """A bundle that reaches outside itself or past its limits: refused even when a changed
+    file would be forgiven (``--allow-unverified``)."""
+
+
 class SigningError(ValueError):
     """A key that cannot be used, a missing signing package, or a signature that does not verify."""
