@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from dingscan.findings import References, Resource, Severity, Status
+from dingscan.findings import CheckPack, References, Resource, Severity, Status
 from dingscan.policy import Policy
 from dingscan.snapshot import Admin, SectionName, Snapshot, User
 
@@ -93,6 +93,7 @@ class Outcome(BaseModel):
 class Check(ABC):
     metadata: ClassVar[CheckMetadata]
     requires: ClassVar[tuple[SectionName, ...]]
+    pack: CheckPack | None = None  # set by the loader: where this check came from
 
     @abstractmethod
     def evaluate(self, snapshot: Snapshot, policy: Policy) -> Outcome:

@@ -7,6 +7,11 @@ Checks come from three places, loaded the same way: the built-in pack (the proje
 The engine, not the checks, owns the fail-closed rules: a required section that could not be
 collected gives ERROR (NOT_APPLICABLE when the edition has no such data) with the collector's
 reason; a check that raises gives ERROR; a PASS that rests on partial data becomes ERROR.
+
+A check is code from wherever a pack came from, so it can cost only its own control: it runs in
+a thread of its own for at most :data:`CHECK_TIMEOUT_S`, and raising anything (``SystemExit``
+included), returning something that is not an :class:`Outcome` or not finishing gives ERROR with
+the reason. Every check carries the :class:`CheckPack` it came from, which the findings record.
 """
 
 from __future__ import annotations
@@ -16,15 +21,18 @@ import importlib
 import importlib.util
 import inspect
 import sys
+import threading
 from collections.abc import Iterable, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import structlog
 
+from dingscan import __version__
 from dingscan.check import Check, Outcome, control_sort_key
-from dingscan.findings import Finding, Status
+from dingscan.findings import CheckPack, Finding, Status
 from dingscan.policy import Policy
 from dingscan.resources import packaged_path
 from dingscan.snapshot import SectionStatus, SectionUnavailable, Snapshot
@@ -32,6 +40,8 @@ from dingscan.snapshot import SectionStatus, SectionUnavailable, Snapshot
 log = structlog.get_logger(__name__)
 
 ENTRY_POINT_GROUP = "dingscan.checks"
+#: Seconds one check may take; the slowest built-in check takes milliseconds on a large tenant.
+CHECK_TIMEOUT_S = 60.0
 
 
 class CheckLoadError(Exception):
@@ -44,31 +54,53 @@ def builtin_checks_dir() -> Path:
 
 def load_checks(directories: Sequence[Path] = (), *, plugins: bool = True) -> list[Check]:
     """Every check, built-in first, sorted by control ID; duplicates are an error."""
-    modules = list(_modules_in(builtin_checks_dir()))
+    builtin = builtin_checks_dir()
+    packs = [(list(_modules_in(builtin)), _folder_pack("built-in", builtin, __version__))]
     if plugins:
-        modules += [_load_entry_point(e) for e in entry_points(group=ENTRY_POINT_GROUP)]
-    for directory in directories:
-        modules += list(_modules_in(directory))
+        packs += [
+            ([_load_entry_point(e)], _entry_point_pack(e)) for e in entry_points(group=ENTRY_POINT_GROUP)
+        ]
+    packs += [
+        (list(_modules_in(directory)), _folder_pack(str(directory), directory)) for directory in directories
+    ]
     checks: dict[str, tuple[Check, str]] = {}
-    for module in modules:
-        for check_class in _check_classes(module):
-            control_id = check_class.metadata.control_id
-            origin = getattr(module, "__file__", module.__name__)
-            if control_id in checks:
-                raise CheckLoadError(
-                    f"control {control_id} is defined twice: {checks[control_id][1]} and {origin}"
-                )
-            checks[control_id] = (check_class(), str(origin))
+    for modules, pack in packs:
+        for module in modules:
+            for check_class in _check_classes(module):
+                control_id = check_class.metadata.control_id
+                origin = getattr(module, "__file__", module.__name__)
+                if control_id in checks:
+                    raise CheckLoadError(
+                        f"control {control_id} is defined twice: {checks[control_id][1]} and {origin}"
+                    )
+                check = check_class()
+                check.pack = pack
+                checks[control_id] = (check, str(origin))
     return [checks[c][0] for c in sorted(checks, key=control_sort_key)]
+
+
+def _folder_pack(name: str, directory: Path, version: str | None = None) -> CheckPack:
+    digest = hashlib.sha256()
+    for path in _check_files(directory):
+        data = path.read_bytes()
+        digest.update(f"{path.name}\0{len(data)}\0".encode() + data)
+    return CheckPack(name=name, version=version, sha256=digest.hexdigest())
+
+
+def _entry_point_pack(entry: Any) -> CheckPack:
+    dist = getattr(entry, "dist", None)
+    return CheckPack(name=entry.name, version=dist.version if dist is not None else None)
+
+
+def _check_files(directory: Path) -> list[Path]:
+    return [path for path in sorted(directory.glob("*.py")) if not path.name.startswith("_")]
 
 
 def _modules_in(directory: Path) -> Iterable[ModuleType]:
     if not directory.is_dir():
         raise CheckLoadError(f"{directory}: not a folder of checks")
     package = "dingscan_checks_" + hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:12]
-    for path in sorted(directory.glob("*.py")):
-        if path.name.startswith("_"):
-            continue
+    for path in _check_files(directory):
         name = f"{package}.{path.stem}"
         spec = importlib.util.spec_from_file_location(name, path)
         if spec is None or spec.loader is None:
@@ -77,7 +109,7 @@ def _modules_in(directory: Path) -> Iterable[ModuleType]:
         sys.modules[name] = module
         try:
             spec.loader.exec_module(module)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             del sys.modules[name]
             raise CheckLoadError(f"{path}: {type(exc).__name__}: {exc}") from None
         yield module
@@ -86,7 +118,7 @@ def _modules_in(directory: Path) -> Iterable[ModuleType]:
 def _load_entry_point(entry: object) -> ModuleType:
     try:
         loaded = entry.load()  # type: ignore[attr-defined]
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         raise CheckLoadError(f"check pack {entry!r}: {type(exc).__name__}: {exc}") from None
     if not isinstance(loaded, ModuleType):
         raise CheckLoadError(f"check pack {entry!r} must name a module")
@@ -102,6 +134,29 @@ def _check_classes(module: ModuleType) -> list[type[Check]]:
         and not inspect.isabstract(obj)
         and obj.__module__ == module.__name__
     ]
+
+
+_UNFINISHED = object()
+
+
+def _evaluate_contained(check: Check, snapshot: Snapshot, policy: Policy, timeout: float) -> object:
+    """What ``check.evaluate`` returned or raised, or ``_UNFINISHED`` after ``timeout`` seconds.
+
+    A daemon thread, because a check that never returns cannot be stopped, only left behind:
+    it must neither hold up the scan nor keep the process alive after it.
+    """
+    result: list[object] = [_UNFINISHED]
+
+    def evaluate() -> None:
+        try:
+            result[0] = check.evaluate(snapshot, policy)
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt from a check are its own failure
+            result[0] = exc
+
+    worker = threading.Thread(target=evaluate, name=f"check {check.metadata.control_id}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    return result[0]
 
 
 def finding_uid(corp_id: str | None, control_id: str) -> str:
@@ -140,14 +195,24 @@ def _fail_closed_outcome(check: Check, snapshot: Snapshot, policy: Policy) -> Ou
         if all(s.status is SectionStatus.NOT_APPLICABLE for s in missing.values()):
             return Outcome.not_applicable(reasons)
         return Outcome(status=Status.ERROR, message=f"could not be evaluated: {reasons}")
-    try:
-        outcome = check.evaluate(snapshot, policy)
-    except SectionUnavailable as exc:
-        status = Status.NOT_APPLICABLE if exc.status is SectionStatus.NOT_APPLICABLE else Status.ERROR
-        return Outcome(status=status, message=f"could not be evaluated: {exc.reason}")
-    except Exception as exc:
-        log.exception("check crashed", control_id=check.metadata.control_id)
-        return Outcome(status=Status.ERROR, message=f"check failed to run: {type(exc).__name__}: {exc}")
+    timeout = CHECK_TIMEOUT_S
+    result = _evaluate_contained(check, snapshot, policy, timeout)
+    if isinstance(result, SectionUnavailable):
+        status = Status.NOT_APPLICABLE if result.status is SectionStatus.NOT_APPLICABLE else Status.ERROR
+        return Outcome(status=status, message=f"could not be evaluated: {result.reason}")
+    if isinstance(result, BaseException):
+        log.error("check crashed", control_id=check.metadata.control_id, exc_info=result)
+        return Outcome(status=Status.ERROR, message=f"check failed to run: {type(result).__name__}: {result}")
+    if result is _UNFINISHED:
+        return Outcome(
+            status=Status.ERROR, message=f"check failed to run: did not finish within {timeout:g} s"
+        )
+    if not isinstance(result, Outcome):
+        return Outcome(
+            status=Status.ERROR,
+            message=f"check failed to run: returned {type(result).__name__}, not an Outcome",
+        )
+    outcome = result
     partial = {n: s.reason for n, s in sections.items() if s.status is SectionStatus.PARTIAL}
     if not partial:
         return outcome

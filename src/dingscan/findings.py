@@ -90,6 +90,18 @@ class InputDigest(_Frozen):
     sha256: str
 
 
+class CheckPack(_Frozen):
+    """Where loaded checks came from: the built-in pack, an installed pack or a local folder."""
+
+    name: str = Field(
+        description="'built-in', an installed pack's entry-point name, or a --checks-dir folder"
+    )
+    version: str | None = Field(
+        default=None, description="dingscan's or the installed distribution's version"
+    )
+    sha256: str | None = Field(default=None, description="SHA-256 over a folder's check files")
+
+
 class ScanInfo(_Frozen):
     id: str
     mode: Literal["live", "replay"]
@@ -108,6 +120,7 @@ class ScanInfo(_Frozen):
     inputs: dict[str, InputDigest] = Field(
         default_factory=dict, description="The policy and attestation files judged against, with SHA-256"
     )
+    check_packs: list[CheckPack] = Field(default_factory=list, description="The check packs loaded")
 
 
 class Coverage(_Frozen):

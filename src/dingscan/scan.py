@@ -175,6 +175,7 @@ def _evaluate(
             bundle=str(bundle) if bundle else None,
             bundle_integrity=integrity,
             inputs=inputs.digests(),
+            check_packs=list(dict.fromkeys(c.pack for c in checks if c.pack is not None)),
         ),
         coverage={
             name: Coverage(status=section.status.value, reason=section.reason, records=_records(section.data))
