@@ -107,3 +107,14 @@ def test_a_corrupt_findings_file_is_a_one_line_usage_error(
     assert main(["replay", str(path)]) == ExitCode.USAGE
     error = capsys.readouterr().err.strip()
     assert "\n" not in error and "findings.json is unreadable" in error and "internal error" not in error
+
+
+def test_a_bundle_carrying_a_yaml_alias_bomb_is_refused_before_replay(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bomb = "a: &a [x, x]\nb: &b [*a, *a]\nbreak_glass_accounts: *b\n"
+    path = make(tmp_path / "b")
+    (path / "policy.yaml").write_text(bomb)
+    rewrite_manifest(path, lambda m: m["files"].update({"policy.yaml": sha256(bomb.encode())}))
+    assert main(["replay", str(path)]) == ExitCode.USAGE
+    assert "YAML aliases (*name) are not allowed" in capsys.readouterr().err
