@@ -124,10 +124,11 @@ def _user_list_answer(text: str) -> Exchange:
     )
 
 
-@pytest.mark.parametrize("depth", [400, 5000])
+@pytest.mark.parametrize("depth", [600, 5000])
 def test_pseudonymiser_survives_hostile_nesting_and_never_keeps_what_it_cannot_read(depth: int) -> None:
-    """400 levels: walked (no RecursionError); deeper than any JSON reader goes: withheld."""
-    nested = "[" * depth + '{"userid": "bob", "name": "Bob"}' + "]" * depth
+    """600 levels of objects: walked, where a recursive walk needs twice the recursion limit;
+    deeper than any JSON reader goes: withheld."""
+    nested = '{"x": ' * depth + '{"userid": "bob", "name": "Bob"}' + "}" * depth
     answer = Pseudonymiser(b"k").exchange(_user_list_answer('{"userid": "alice", "x": ' + nested + "}"))
     assert answer.response is not None and answer.response.text is not None
     assert not {"alice", "bob", "Bob"} & set(answer.response.text.replace('"', " ").split())
