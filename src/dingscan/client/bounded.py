@@ -45,16 +45,13 @@ class BoundedTransport(httpx.AsyncBaseTransport):
                     raw = await _read_raw(response, limit)
                 finally:
                     await response.aclose()
+            content = decode(raw, response.headers.get("content-encoding", ""), limit)
         except TimeoutError:
             raise httpx.ReadTimeout(
                 f"no complete answer within {self._deadline:g} s", request=request
             ) from None
         except _TooLarge:
-            raise OversizedResponse("too-large", str(limit), endpoint=endpoint) from None
-        try:
-            content = decode(raw, response.headers.get("content-encoding", ""), limit)
-        except _TooLarge:
-            raise OversizedResponse("too-large", str(limit), endpoint=endpoint) from None
+            raise OversizedResponse("too-large", f"{limit // 1024:,} KiB", endpoint=endpoint) from None
         headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in ENCODING_HEADERS]
         return httpx.Response(response.status_code, headers=headers, content=content, request=request)
 

@@ -178,11 +178,13 @@ class MalformedResponse(DingTalkError):
 
 
 class OversizedResponse(MalformedResponse):
-    """An answer larger than its endpoint's cap (``message``: the cap in bytes); not read further."""
+    """An answer larger than its endpoint's cap (``message``: the cap, "8,192 KiB"); not read further."""
 
     @property
     def reason(self) -> str:
-        return f"{self.where} sent an answer larger than {int(self.message) // 1024:,} KiB, this endpoint's limit; it was not read"
+        return (
+            f"{self.where} sent an answer larger than {self.message}, this endpoint's limit; it was not read"
+        )
 
 
 class BudgetExhausted(DingTalkError):
