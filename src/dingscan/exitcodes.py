@@ -6,7 +6,7 @@
 | 1    | at least one control FAILED |
 | 2    | bad usage or configuration (options, config, policy, bundle, check pack) |
 | 3    | nothing failed, but some controls could not be evaluated (ERROR) |
-| 4    | fatal: the scan could not run (credentials rejected, IP not allowed or banned, internal error) |
+| 4    | fatal: the scan could not run (credentials rejected, IP not allowed or banned, out of memory, internal error) |
 | 130  | interrupted (Ctrl-C / SIGTERM); nothing was half-written |
 
 FAIL outranks ERROR: a proven failure is news even when other controls could not be judged.

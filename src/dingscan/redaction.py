@@ -53,12 +53,12 @@ class SecretRegistry:
 
     def scrub_json(self, text: str) -> str:
         """Like :meth:`scrub` for text that may be JSON, where a secret can also hide behind
-        escapes (``\\u0064...``): a JSON text that decodes to a secret is written again, scrubbed."""
-        text = self.scrub(text)
+        escapes (``\\u0064...``): JSON whose strings hold a secret is written again, scrubbed
+        (so it stays valid JSON); other text is scrubbed as text."""
         try:
             value = json.loads(text)
         except (ValueError, RecursionError):
-            return text
+            return self.scrub(text)
         scrubbed = _map_strings(value, self.scrub)
         return text if scrubbed == value else json.dumps(scrubbed, ensure_ascii=False)
 

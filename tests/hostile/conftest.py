@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hostile_server import SECRET
 
 from dingscan.emulator import Emulator, Tenant, generate_tenant
 from dingscan.emulator.tenant import AppCredentials
-
-SECRET = "hostile-canary-secret-5e8a1c"
 
 
 @pytest.fixture(scope="session")

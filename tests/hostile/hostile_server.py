@@ -22,6 +22,9 @@ from pydantic import SecretStr
 from dingscan.emulator import Emulator
 from dingscan.settings import Settings
 
+#: The app secret of the tenant the hostile tests scan (tests/hostile/conftest.py).
+SECRET = "hostile-canary-secret-5e8a1c"
+
 
 @dataclass
 class Answer:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SECRET
-from hostile_server import HostileProxy, oapi_error, serve
+from hostile_server import SECRET, HostileProxy, oapi_error, serve
 
 from dingscan.cli import main
 from dingscan.emulator import Emulator
