@@ -306,7 +306,9 @@ def _replay(args: argparse.Namespace) -> ExitCode:
     if not overridden and not args.checks_dir:
         differences = compare_with_recording(bundle, result.document)
         verdict = "identical to" if not differences else f"DIFFERENT from ({', '.join(differences)})"
-        print(f"replay: findings {verdict} the recorded scan", file=sys.stderr)
+        print(
+            for_terminal(f"replay: findings {verdict} the recorded scan"), file=sys.stderr
+        )  # ids from a bundle
     return _publish(result, args)
 
 
