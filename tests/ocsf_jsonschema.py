@@ -105,11 +105,11 @@ class Compiler:
         for include in own.pop("$include", []):
             included = self._load(include)
             for name, attribute in included.get("attributes", {}).items():
-                attributes[name] = {**attributes.get(name, {}), **attribute}
+                attributes[name] = _merge(attributes.get(name, {}), attribute)
                 if included.get("meta") == "profile":
                     from_profiles.add(name)
         for name, attribute in own.items():
-            attributes[name] = {**attributes.get(name, {}), **attribute}
+            attributes[name] = _merge(attributes.get(name, {}), attribute)
         return attributes, definition.get("constraints", constraints), from_profiles
 
     def _object_schema(
@@ -152,6 +152,14 @@ class Compiler:
             attributes, constraints, from_profiles = self._resolve(self._load(path), path)
             self._defs[type_name] = self._object_schema(attributes, constraints, from_profiles)
         return {"$ref": f"#/$defs/{type_name}"}
+
+
+def _merge(inherited: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    """An attribute refined by a child: its keys win, enum values add to the parent's."""
+    merged = {**inherited, **own}
+    if "enum" in inherited and "enum" in own:
+        merged["enum"] = {**inherited["enum"], **own["enum"]}
+    return merged
 
 
 def compliance_finding_schema(source: Source = vendored_source) -> dict[str, Any]:
