@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dingscan.findings import FindingsDocument
 from dingscan.fsutil import atomic_write_text
+from dingscan.report.base import ReportFormat
 
 
 def render_json(document: FindingsDocument) -> str:
@@ -14,3 +15,6 @@ def render_json(document: FindingsDocument) -> str:
 
 def write_json(document: FindingsDocument, path: Path) -> None:
     atomic_write_text(path, render_json(document))
+
+
+FORMAT = ReportFormat("json", "json", "the findings document (docs/findings.schema.json)", render_json)
