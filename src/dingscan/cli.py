@@ -19,6 +19,7 @@ from types import ModuleType
 from typing import Any, TypeVar
 
 import structlog
+from pydantic import ValidationError
 
 from dingscan import __version__
 from dingscan.attestations import AttestationError
@@ -36,7 +37,8 @@ from dingscan.policy import PolicyError
 from dingscan.redaction import SECRETS
 from dingscan.report.baseline import render_baseline
 from dingscan.report.console import render_summary
-from dingscan.report.json import render_json, write_json
+from dingscan.report.formats import FORMATS, output_name
+from dingscan.report.json import render_json
 from dingscan.report.progress import TerminalProgress
 from dingscan.report.terminal import for_terminal
 from dingscan.resources import packaged_path
@@ -171,6 +173,19 @@ def _parser() -> argparse.ArgumentParser:
     _checks_option(replay)
     replay.set_defaults(command=_replay)
 
+    report = commands.add_parser(
+        "report", help="write reports from a findings JSON file or a bundle's recorded scan (no scan)"
+    )
+    report.add_argument("source", type=Path, metavar="FINDINGS.json|BUNDLE")
+    report.add_argument(
+        "--public-key", type=Path, metavar="PEM", help="a bundle must carry a valid signature by this key"
+    )
+    report.add_argument(
+        "--allow-unverified", action="store_true", help="report on a bundle that fails verification"
+    )
+    _format_options(report)
+    report.set_defaults(command=_report)
+
     checks = commands.add_parser("checks", help="list the loaded checks")
     _checks_option(checks)
     checks.set_defaults(command=_list_checks)
@@ -204,8 +219,29 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--output", type=Path, metavar="FILE", help="write the findings JSON here")
+    _format_options(parser)
     parser.add_argument("--json", action="store_true", help="print the findings JSON instead of the summary")
+
+
+def _format_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        default=[],
+        choices=list(FORMATS),
+        metavar="FORMAT",
+        help=f"report format, repeatable: {', '.join(f'{f.name} ({f.description})' for f in FORMATS.values())}",
+    )
+    parser.add_argument(
+        "--output", type=Path, metavar="FILE", help="write the one --format (default json) to FILE"
+    )
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        metavar="DIR",
+        help="write every --format to DIR, named after the tenant and time (default: this folder)",
+    )
 
 
 def _checks_option(parser: argparse.ArgumentParser) -> None:
@@ -225,10 +261,29 @@ def _checks(args: argparse.Namespace) -> list[Check]:
 
 def _publish(result: ScanResult, args: argparse.Namespace) -> ExitCode:
     document: FindingsDocument = result.document
-    if args.output:
-        write_json(document, args.output)
+    _write_reports(document, args)
     sys.stdout.write(render_json(document) if args.json else render_summary(document))
     return exit_code_for(document)
+
+
+def _write_reports(document: FindingsDocument, args: argparse.Namespace) -> list[Path]:
+    """Each ``--format`` to ``--output`` (one format) or into ``--output-dir``; nothing if neither is asked."""
+    names: list[str] = list(dict.fromkeys(args.formats))
+    if args.output and args.output_dir:
+        raise UsageError("--output and --output-dir exclude each other")
+    if args.output:
+        if len(names) > 1:
+            raise UsageError("--output takes one --format; use --output-dir for several")
+        targets = {args.output: FORMATS[names[0] if names else "json"]}
+    elif names or args.output_dir:
+        folder = args.output_dir or Path()
+        chosen = [FORMATS[n] for n in names or ["json"]]
+        targets = {folder / output_name(document, f): f for f in chosen}
+    else:
+        return []
+    for path, fmt in targets.items():
+        fmt.write(document, path)
+    return list(targets)
 
 
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -316,6 +371,33 @@ def _demo(args: argparse.Namespace) -> ExitCode:
     args.bundle, args.policy, args.attestations, args.checks_dir = packaged_path(DEMO_BUNDLE), None, None, []
     args.public_key, args.allow_unverified = None, False
     return _replay(args)
+
+
+def _report(args: argparse.Namespace) -> ExitCode:
+    source: Path = args.source
+    if source.is_dir():
+        bundle = read_bundle(
+            source, check_signature=_signature_check(args.public_key), allow_unverified=args.allow_unverified
+        )
+        recorded = _findings_document(bundle.findings_json, source / "findings.json")
+        scan = recorded.scan.model_copy(update={"bundle": str(source), "bundle_integrity": bundle.integrity})
+        document = recorded.model_copy(update={"scan": scan})
+    else:
+        document = _findings_document(source.read_bytes(), source)
+    if not (args.formats or args.output or args.output_dir):
+        raise UsageError("say what to write: --format FORMAT (and --output FILE or --output-dir DIR)")
+    for path in _write_reports(document, args):
+        print(f"wrote {path}")
+    return ExitCode.OK
+
+
+def _findings_document(text: str | bytes, origin: Path) -> FindingsDocument:
+    try:
+        return FindingsDocument.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "document"
+        raise UsageError(f"{origin}: not a dingscan findings document ({where}: {first['msg']})") from None
 
 
 def _list_checks(args: argparse.Namespace) -> ExitCode:

@@ -100,8 +100,6 @@ def _event(document: FindingsDocument, finding: Finding, resource: Resource | No
         "type_uid": CLASS_UID * 100 + ACTIVITY_CREATE,
         "type_name": "Compliance Finding: Create",
         "time": time,
-        "start_time": _ms(scan.started_at),
-        "end_time": _ms(scan.finished_at),
         "severity_id": severity_id,
         "severity": finding.severity.value.capitalize(),
         "status_id": status_id,
