@@ -266,14 +266,18 @@ def _publish(result: ScanResult, args: argparse.Namespace) -> ExitCode:
     return exit_code_for(document)
 
 
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse contradictory output options before any scan spends time or quota."""
+    if args.output and args.output_dir:
+        raise UsageError("--output and --output-dir exclude each other")
+    if args.output and len(set(args.formats)) > 1:
+        raise UsageError("--output takes one --format; use --output-dir for several")
+
+
 def _write_reports(document: FindingsDocument, args: argparse.Namespace) -> list[Path]:
     """Each ``--format`` to ``--output`` (one format) or into ``--output-dir``; nothing if neither is asked."""
     names: list[str] = list(dict.fromkeys(args.formats))
-    if args.output and args.output_dir:
-        raise UsageError("--output and --output-dir exclude each other")
     if args.output:
-        if len(names) > 1:
-            raise UsageError("--output takes one --format; use --output-dir for several")
         targets = {args.output: FORMATS[names[0] if names else "json"]}
     elif names or args.output_dir:
         folder = args.output_dir or Path()
@@ -294,6 +298,7 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 def _scan(args: argparse.Namespace) -> ExitCode:
+    _check_outputs(args)
     settings = load_settings(
         args.config,
         corp_id=args.corp_id,
@@ -350,6 +355,7 @@ def _signature_check(public_key: Path | None) -> SignatureCheck | None:
 
 
 def _replay(args: argparse.Namespace) -> ExitCode:
+    _check_outputs(args)
     check = _signature_check(args.public_key)
     bundle = read_bundle(args.bundle, check_signature=check, allow_unverified=args.allow_unverified)
     if bundle.integrity.startswith("UNVERIFIED"):
@@ -374,6 +380,9 @@ def _demo(args: argparse.Namespace) -> ExitCode:
 
 
 def _report(args: argparse.Namespace) -> ExitCode:
+    _check_outputs(args)
+    if not (args.formats or args.output or args.output_dir):
+        raise UsageError("say what to write: --format FORMAT (and --output FILE or --output-dir DIR)")
     source: Path = args.source
     if source.is_dir():
         bundle = read_bundle(
@@ -384,8 +393,6 @@ def _report(args: argparse.Namespace) -> ExitCode:
         document = recorded.model_copy(update={"scan": scan})
     else:
         document = _findings_document(source.read_bytes(), source)
-    if not (args.formats or args.output or args.output_dir):
-        raise UsageError("say what to write: --format FORMAT (and --output FILE or --output-dir DIR)")
     for path in _write_reports(document, args):
         print(f"wrote {path}")
     return ExitCode.OK
