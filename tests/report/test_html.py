@@ -33,7 +33,8 @@ def test_tenant_values_are_escaped(hostile: FindingsDocument) -> None:
 def test_long_offender_lists_are_capped_and_say_so(demo: FindingsDocument) -> None:
     finding = next(f for f in demo.findings if f.status is Status.FAIL)
     many = [
-        Resource(type="user", id=f"user{n}", name=f"成员{n}", detail="dormant") for n in range(OFFENDERS_SHOWN + 50)
+        Resource(type="user", id=f"user{n}", name=f"成员{n}", detail="dormant")
+        for n in range(OFFENDERS_SHOWN + 50)
     ]
     crowded = finding.model_copy(update={"resources": many})
     document = demo.model_copy(update={"findings": [crowded]})

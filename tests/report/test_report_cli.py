@@ -35,7 +35,9 @@ def test_demo_writes_every_format_owner_only(workdir: Path, capsys: pytest.Captu
     assert "controls:" in capsys.readouterr().out  # the terminal summary still shows
 
 
-def test_output_takes_one_format_and_defaults_to_json(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_takes_one_format_and_defaults_to_json(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["demo", "--output", "f.json"]) == ExitCode.FAILURES
     assert json.loads(Path("f.json").read_text())["schema_version"].startswith("1.")
     assert main(["demo", "--format", "csv", "--output", "f.csv"]) == ExitCode.FAILURES
@@ -51,7 +53,9 @@ def test_format_alone_writes_into_the_current_folder(workdir: Path) -> None:
     assert written.name.startswith("dingscan-ding") and written.suffix == ".md"
 
 
-def test_report_renders_a_findings_file_without_scanning(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_renders_a_findings_file_without_scanning(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["report", str(DEMO / "findings.json"), "--format", "html", "--output", "r.html"]) == 0
     assert "wrote r.html" in capsys.readouterr().out
     assert "Harbour Fintech Ltd" in Path("r.html").read_text()
@@ -92,7 +96,9 @@ def test_report_of_something_else_is_one_line(
     assert expected in one_line_error(capsys.readouterr().err)
 
 
-def test_report_needs_a_format_and_an_existing_source(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_needs_a_format_and_an_existing_source(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["report", str(DEMO / "findings.json")]) == ExitCode.USAGE
     assert "--format" in one_line_error(capsys.readouterr().err)
     assert main(["report", "missing.json", "--format", "csv"]) == ExitCode.USAGE
