@@ -54,7 +54,10 @@ class _Control:
 
 def render_html(document: FindingsDocument) -> str:
     controls = [_control(f) for f in by_priority(document.findings)]
-    areas = {c.area: AREAS.get(c.area, c.area) for c in controls}
+    present = {c.area for c in controls}
+    areas = {a: name for a, name in AREAS.items() if a in present} | {
+        a: a for a in sorted(present - set(AREAS))
+    }
     style = _ENV.get_template("report.css.j2").render(statuses=statuses(), areas=areas)
     style_hash = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
     return _ENV.get_template("report.html.j2").render(
