@@ -46,7 +46,8 @@ COMPLIANCE_STATUS: dict[Status, tuple[int, str]] = {
     Status.ERROR: (2, "Warning"),
     Status.NOT_APPLICABLE: (99, "Not Applicable"),
 }
-#: The event's ``status_id``: the finding's workflow state. Statuses not listed are New.
+#: The event's ``status_id``: the finding's workflow state, New unless listed here (accepted risks
+#: are Suppressed).
 FINDING_STATUS: dict[Status, tuple[int, str]] = {}
 _NEW = (1, "New")
 
@@ -90,7 +91,7 @@ def _event(document: FindingsDocument, finding: Finding, resource: Resource | No
     }
     if first_seen := getattr(finding, "first_seen", None):  # the state store's, where it is kept
         info["first_seen_time"] = _ms(first_seen)
-    event: dict[str, Any] = {
+    return {
         "activity_id": ACTIVITY_CREATE,
         "activity_name": "Create",
         "category_uid": 2,
@@ -123,7 +124,6 @@ def _event(document: FindingsDocument, finding: Finding, resource: Resource | No
         "remediation": _remediation(finding),
         "unmapped": _unmapped(document, finding),
     }
-    return event
 
 
 def _product(document: FindingsDocument) -> dict[str, Any]:
