@@ -7,6 +7,8 @@ filters to FAIL, opens one control and its offenders, and captures the top of th
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import sys
 import tempfile
@@ -16,7 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from chromium import chromium  # noqa: E402
-
 from dingscan.cli import main  # noqa: E402
 
 TARGET = ROOT / "docs" / "report-demo.png"
@@ -26,7 +27,8 @@ def screenshot() -> int:
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "demo.html"
         os.chdir(ROOT)  # the demo bundle by its relative path, as `dingscan demo` replays it
-        main(["replay", "fixtures/demo", "--format", "html", "--output", str(report)])
+        with contextlib.redirect_stdout(io.StringIO()):  # only the report is wanted, not the summary
+            main(["replay", "fixtures/demo", "--format", "html", "--output", str(report)])
         with chromium() as context:
             page = context.new_page()
             page.set_viewport_size({"width": 1280, "height": 1600})
