@@ -10,9 +10,10 @@ import jsonschema
 import pytest
 from conftest import hostile_tenant, scan_of
 
-from dingscan.emulator import generate_tenant
+from dingscan.emulator import generate_tenant, load_tenant
 from dingscan.findings import FindingsDocument, Status
 from dingscan.report.ocsf import COMPLIANCE_STATUS, events, render_ocsf
+from dingscan.resources import packaged_path
 from ocsf_jsonschema import compliance_finding_schema
 
 
@@ -39,6 +40,12 @@ def test_every_demo_event_is_an_ocsf_1_5_compliance_finding(demo: FindingsDocume
 @pytest.mark.parametrize("seed", [1, 2])
 def test_every_event_of_generated_tenants_validates(seed: int) -> None:
     document = scan_of(generate_tenant(members=200, seed=seed))
+    assert [error for event in events(document) for error in schema_errors(event)] == []
+
+
+@pytest.mark.parametrize("name", ["demo.yaml", "clean.yaml"])
+def test_every_event_of_the_fixture_tenants_validates(name: str) -> None:
+    document = scan_of(load_tenant(packaged_path(f"fixtures/tenants/{name}")))
     assert [error for event in events(document) for error in schema_errors(event)] == []
 
 
