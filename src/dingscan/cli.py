@@ -311,7 +311,7 @@ def _scan(args: argparse.Namespace) -> ExitCode:
     inputs = JudgementInputs.load(args.policy, args.attestations)
     checks = _checks(args)
     if args.record:
-        _check_bundle_folder(args.record, args.output)
+        _check_bundle_folder(args.record, args.output or args.output_dir)
     if (args.pseudonymise or args.sign_key) and not args.record:
         raise UsageError("--pseudonymise and --sign-key apply to a recording: add --record DIR")
     key = settings.pseudonym_key.get_secret_value().encode() if settings.pseudonym_key else None
@@ -342,7 +342,7 @@ def _check_bundle_folder(record: Path, output: Path | None) -> None:
     if record.exists() and (not record.is_dir() or any(record.iterdir())):
         raise UsageError(f"{record} already exists and is not empty; choose a new folder for the bundle")
     if output is not None and output.resolve().is_relative_to(record.resolve()):
-        raise UsageError(f"--output {output} is inside the bundle folder {record}; write it elsewhere")
+        raise UsageError(f"{output} is inside the bundle folder {record}; write reports elsewhere")
     probe_writable_folder(record.parent)
 
 

@@ -24,14 +24,15 @@ def test_plain_http_is_accepted_only_on_loopback_unless_insecure_http(
     assert cli.main(["scan"]) == ExitCode.USAGE
 
 
+@pytest.mark.parametrize(
+    "output", [["--output", "findings.json"], ["--output-dir", "reports", "--format", "html"]]
+)
 def test_output_inside_the_bundle_folder_is_refused_before_scanning(
-    cli_env: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli_env: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str], output: list[str]
 ) -> None:
     bundle = tmp_path / "b"
-    assert (
-        cli.main(["scan", "--record", str(bundle), "--output", str(bundle / "findings.json")])
-        == ExitCode.USAGE
-    )
+    option, name, *rest = output
+    assert cli.main(["scan", "--record", str(bundle), option, str(bundle / name), *rest]) == ExitCode.USAGE
     assert "inside the bundle folder" in capsys.readouterr().err
     assert cli_env.calls == [] and not bundle.exists()
 
