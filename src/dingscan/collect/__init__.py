@@ -1,28 +1,26 @@
 """Collection: DingTalk answers in, one typed tenant snapshot out.
 
-Areas that do not depend on each other are collected concurrently; the per-API pacing in the
-client keeps each under its rate limit, so a scan takes about as long as its busiest API.
+The section registry (:mod:`dingscan.collect.sections`) says what to collect and in what order:
+sections that do not depend on each other are collected concurrently (the per-API pacing in the
+client keeps each under its rate limit, so a scan takes about as long as its busiest API), a
+section waits for the sections it declares it needs, and optional quota-counted evidence goes last.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any, TypeVar, cast
 
 from dingscan.client.paging import Caller
-from dingscan.collect.admins import admin_details_coverage, collect_admins
-from dingscan.collect.apps import collect_apps
 from dingscan.collect.base import Progress, QuietProgress, ScanAborted, SectionRunner
-from dingscan.collect.directory import collect_department_details, collect_departments, collect_users
-from dingscan.collect.exclusive import collect_audit_log_probe, collect_external_groups
-from dingscan.collect.external import collect_external_contacts, collect_partner_orgs
-from dingscan.collect.lifecycle import collect_dimissions, collect_dormancy, collect_leave_records
-from dingscan.collect.org import collect_org
-from dingscan.collect.roles import collect_roles
-from dingscan.collect.scopes import collect_scopes, email_field_access, within_scope
-from dingscan.snapshot import Department, Section, Snapshot, User
+from dingscan.collect.sections import REGISTRY, Collector, SectionSpec
+from dingscan.snapshot import Section, SectionName, Snapshot
 
 __all__ = ["Progress", "QuietProgress", "ScanAborted", "collect"]
+
+T = TypeVar("T")
 
 
 async def collect(
@@ -32,53 +30,50 @@ async def collect(
 
     Raises :class:`ScanAborted` when DingTalk answered that no scan can succeed.
     """
-    runner = SectionRunner(progress or QuietProgress())
-    run = runner.run
-    scopes = await run("scopes", lambda: collect_scopes(client))
+    collection = _Collection(client, as_of, corp_id, SectionRunner(progress or QuietProgress()))
+    sections = await collection.run()
+    if collection.runner.fatal is not None:
+        raise ScanAborted(collection.runner.fatal.reason)
+    return Snapshot(as_of=as_of, corp_id=corp_id, **{name.value: s for name, s in sections.items()})
 
-    async def directory() -> tuple[Section[list[Department]], Section[list[User]]]:
-        tree = await run("departments", lambda: collect_departments(client))
-        async with asyncio.TaskGroup() as parts:
-            users = parts.create_task(run("users", lambda: collect_users(client, tree)))
-            details = parts.create_task(
-                run("department details", lambda: collect_department_details(client, tree, corp_id))
-            )
-        return details.result(), within_scope(users.result(), scopes)
 
-    async with asyncio.TaskGroup() as areas:  # the runner catches every area's errors
-        directory_task = areas.create_task(directory())
-        org = areas.create_task(run("org", lambda: collect_org(client, corp_id)))
-        admins = areas.create_task(run("admins", lambda: collect_admins(client, corp_id)))
-        roles = areas.create_task(run("roles", lambda: collect_roles(client)))
-        contacts = areas.create_task(run("external_contacts", lambda: collect_external_contacts(client)))
-        partners = areas.create_task(run("partner_orgs", lambda: collect_partner_orgs(client)))
-        apps = areas.create_task(run("apps", lambda: collect_apps(client)))
-        leavers = areas.create_task(run("leave_records", lambda: collect_leave_records(client, as_of)))
-        dormancy = areas.create_task(run("dormancy", lambda: collect_dormancy(client, as_of)))
-        dimissions = areas.create_task(run("dimissions", lambda: collect_dimissions(client)))
-    departments, users = directory_task.result()
-    # Optional, counted, edition-dependent evidence goes last, so a call budget spends on essentials.
-    audit_log_probe = await run("audit_log_probe", lambda: collect_audit_log_probe(client, as_of))
-    external_groups = await run("external_groups", lambda: collect_external_groups(client))
-    if runner.fatal is not None:
-        raise ScanAborted(runner.fatal.reason)
-    return Snapshot(
-        as_of=as_of,
-        corp_id=corp_id,
-        scopes=scopes,
-        org=org.result(),
-        departments=departments,
-        users=users,
-        user_emails=email_field_access(scopes),
-        admins=admins.result(),
-        admin_details=admin_details_coverage(admins.result()),
-        roles=roles.result(),
-        external_contacts=contacts.result(),
-        partner_orgs=partners.result(),
-        apps=apps.result(),
-        leave_records=leavers.result(),
-        dormancy=dormancy.result(),
-        dimissions=dimissions.result(),
-        audit_log_probe=audit_log_probe,
-        external_groups=external_groups,
-    )
+class _Collection:
+    """One scan's collection: the collectors' :class:`~dingscan.collect.sections.Context`."""
+
+    def __init__(self, client: Caller, as_of: datetime, corp_id: str | None, runner: SectionRunner) -> None:
+        self.client = client
+        self.as_of = as_of
+        self.corp_id = corp_id
+        self.runner = runner
+        self._done: dict[SectionName, Section[Any]] = {}
+        self._tasks: dict[SectionName, asyncio.Task[Section[Any]]] = {}
+        self._shared: dict[str, asyncio.Task[Section[Any]]] = {}
+
+    async def run(self) -> dict[SectionName, Section[Any]]:
+        api = [(spec, spec.collect) for spec in REGISTRY if spec.collect is not None]
+        async with asyncio.TaskGroup() as group:  # the runner catches every section's errors
+            for spec, collector in api:
+                if not spec.deferred:
+                    self._tasks[spec.name] = group.create_task(self._collect(spec, collector))
+        for spec, collector in api:
+            if spec.deferred:
+                await self._collect(spec, collector)
+        return self._done
+
+    def section(self, name: SectionName) -> Section[Any]:
+        return self._done[name]
+
+    async def shared(self, area: str, collect: Callable[[], Awaitable[Section[T]]]) -> Section[T]:
+        if area not in self._shared:
+            self._shared[area] = asyncio.ensure_future(self.runner.run(area, collect))
+        return cast(Section[T], await self._shared[area])
+
+    async def _collect(self, spec: SectionSpec, collector: Collector) -> Section[Any]:
+        for name in spec.depends_on + spec.narrowed_by:
+            await self._tasks[name]
+        if spec.derived:
+            section = await collector(self)
+        else:
+            section = await self.runner.run(spec.label, lambda: collector(self))
+        self._done[spec.name] = section
+        return section
