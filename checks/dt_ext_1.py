@@ -3,7 +3,7 @@
 The organisation-level external-group settings have no read API, so the verdict is the operator's
 ``external_groups_restricted`` statement. On 专属钉钉 the external groups under audit
 (``audits/outsideGroups``) are added as supporting evidence when they were collected; they are
-optional (not in ``requires``) and never decide the verdict: a restricted tenant may still have
+optional (``supports``, not ``requires``) and never decide the verdict: a restricted tenant may still have
 approved external groups.
 """
 
@@ -13,7 +13,7 @@ from dingscan.attested import AttestedCheck
 from dingscan.check import CheckMetadata, Outcome
 from dingscan.findings import References, Severity
 from dingscan.policy import Policy
-from dingscan.snapshot import SectionStatus, Snapshot
+from dingscan.snapshot import SectionName, SectionStatus, Snapshot
 
 
 class ExternalGroupsRestricted(AttestedCheck):
@@ -38,6 +38,7 @@ class ExternalGroupsRestricted(AttestedCheck):
         references=References(pdpo=["DPP4"], iso27001=["A.5.14", "A.8.12"], cis_v8=["3.3"]),
     )
     attestation = "external_groups_restricted"
+    supports = (SectionName.EXTERNAL_GROUPS,)
 
     def evaluate(self, snapshot: Snapshot, policy: Policy) -> Outcome:
         outcome = super().evaluate(snapshot, policy)

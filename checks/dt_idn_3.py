@@ -1,8 +1,12 @@
-"""DT.IDN.3 — no personal webmail address on any member (worst on administrators)."""
+"""DT.IDN.3 — no personal webmail address on any member (worst on administrators).
+
+The admin list only labels offenders as administrators: without it, a webmail address on the
+member list still proves the violation.
+"""
 
 from collections.abc import Iterable
 
-from dingscan.check import CheckMetadata, RuleCheck, user_resource
+from dingscan.check import CheckMetadata, RuleCheck, admin_flag, member_role, user_resource
 from dingscan.findings import References, Resource, Severity
 from dingscan.policy import Policy, on_domains
 from dingscan.snapshot import SectionName, Snapshot
@@ -25,7 +29,8 @@ class NoPersonalWebmail(RuleCheck):
         evidence="API topapi/v2/user/list (email, org_email), topapi/user/listadmin; /auth/scopes",
         references=References(pdpo=["DPP4"], iso27001=["A.5.10", "A.5.16"], cis_v8=["5.1", "5.4"]),
     )
-    requires = (SectionName.USERS, SectionName.USER_EMAILS, SectionName.ADMINS)
+    requires = (SectionName.USERS, SectionName.USER_EMAILS)
+    enriches = (SectionName.ADMINS,)
     pass_message = "none of {checked} members uses a personal webmail address"
     fail_message = "{count} of {checked} members use a personal webmail address"
 
@@ -33,14 +38,13 @@ class NoPersonalWebmail(RuleCheck):
         return len(snapshot.users.get())
 
     def offenders(self, snapshot: Snapshot, policy: Policy) -> Iterable[Resource]:
-        admin_ids = {a.userid for a in snapshot.admins.get()}
         for user in snapshot.users.get():
             personal = [a for a in user.addresses if on_domains(a, policy.webmail_domains)]
             if personal:
-                role = "administrator" if user.userid in admin_ids else "member"
+                is_admin = admin_flag(snapshot, user.userid)
                 yield user_resource(
                     user,
-                    f"{role} uses personal webmail: {', '.join(personal)}",
+                    f"{member_role(is_admin)} uses personal webmail: {', '.join(personal)}",
                     addresses=personal,
-                    is_admin=role == "administrator",
+                    is_admin=is_admin,
                 )

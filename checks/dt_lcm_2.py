@@ -1,6 +1,10 @@
-"""DT.LCM.2 — few dormant members, and no dormant administrator."""
+"""DT.LCM.2 — few dormant members, and no dormant administrator.
 
-from dingscan.check import Check, CheckMetadata, Outcome, user_resource
+Without the admin list, more dormant members than allowed still fail; names come from whatever
+members were collected.
+"""
+
+from dingscan.check import Check, CheckMetadata, Outcome, admin_flag, member_role, user_resource
 from dingscan.findings import References, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot, User
@@ -24,12 +28,13 @@ class DormantMembers(Check):
         evidence="API topapi/inactive/user/v2/get (every day of the window) + topapi/v2/user/list + topapi/user/listadmin",
         references=References(pdpo=["DPP4"], iso27001=["A.5.18"], cis_v8=["5.3"]),
     )
-    requires = (SectionName.DORMANCY, SectionName.USERS, SectionName.ADMINS)
+    requires = (SectionName.DORMANCY,)
+    enriches = (SectionName.USERS, SectionName.ADMINS)
 
     def evaluate(self, snapshot: Snapshot, policy: Policy) -> Outcome:
         dormancy = snapshot.dormancy.get()
-        members = {u.userid: u for u in snapshot.users.get()}
-        admins = {a.userid for a in snapshot.admins.get()}
+        members = snapshot.users_by_id()
+        admins = {a.userid for a in snapshot.admins.known() or []}
         allowed = policy.lifecycle.max_dormant_members
         window = f"{dormancy.first_day:%Y-%m-%d} to {dormancy.last_day:%Y-%m-%d}"
         dormant = sorted(set(dormancy.dormant_userids))
@@ -50,8 +55,8 @@ class DormantMembers(Check):
         resources = [
             user_resource(
                 members.get(userid, User(userid=userid)),
-                f"{'administrator' if userid in admins else 'member'} with no login from {window}",
-                is_admin=userid in admins,
+                f"{member_role(admin_flag(snapshot, userid))} with no login from {window}",
+                is_admin=admin_flag(snapshot, userid),
             )
             for userid in dormant
         ]

@@ -7,7 +7,7 @@ from dingscan.attested import AttestedCheck, attestation_evidence, attested_by
 from dingscan.check import CheckMetadata, Outcome
 from dingscan.findings import References, Severity
 from dingscan.policy import Policy
-from dingscan.snapshot import SectionUnavailable, Snapshot
+from dingscan.snapshot import SectionName, SectionUnavailable, Snapshot
 
 
 class AuditLogRetention(AttestedCheck):
@@ -33,6 +33,7 @@ class AuditLogRetention(AttestedCheck):
         references=References(pdpo=["DPP4"], iso27001=["A.8.15"], cis_v8=["8.1", "8.10"]),
     )
     attestation = "audit_log_retention"
+    supports = (SectionName.AUDIT_LOG_PROBE,)
     min_retention_days: ClassVar[int] = 90
 
     def evaluate(self, snapshot: Snapshot, policy: Policy) -> Outcome:

@@ -7,7 +7,8 @@ partial list, absence proves nothing). The corporate-domain criterion applies on
 ``corporate_domains`` is set, and then an admin needs at least one address and every address on
 a corporate domain. SSO is required only where the tenant has enterprise accounts, and
 ``break_glass_accounts`` are exempt from it. A leaver re-hired after the leave record is not a
-leaver.
+leaver. Only the admin list is required: each other section adds criteria, and without it an
+unsound account the rest shows still fails (the evidence says which criteria were not checked).
 """
 
 from collections.abc import Iterable, Iterator
@@ -41,8 +42,8 @@ class AdminAccountsSound(RuleCheck):
             pdpo=["DPP4"], iso27001=["A.5.16", "A.5.18", "A.8.2"], cis_v8=["5.3", "5.4", "6.2"]
         ),
     )
-    requires = (
-        SectionName.ADMINS,
+    requires = (SectionName.ADMINS,)
+    enriches = (
         SectionName.USERS,
         SectionName.USER_EMAILS,
         SectionName.LEAVE_RECORDS,
@@ -53,17 +54,28 @@ class AdminAccountsSound(RuleCheck):
 
     def evaluate(self, snapshot: Snapshot, policy: Policy) -> Outcome:
         outcome = super().evaluate(snapshot, policy)
-        dormancy = snapshot.dormancy.get()
+        users, dormancy = snapshot.users.known(), snapshot.dormancy.known()
+        corporate = (
+            "skipped: no corporate_domains in the policy"
+            if not policy.corporate_domains
+            else f"checked against {', '.join(policy.corporate_domains)}"
+            if _emails_known(snapshot)
+            else NOT_CHECKED
+        )
         criteria = {
-            "activated": "checked",
-            "corporate_domain": (
-                f"checked against {', '.join(policy.corporate_domains)}"
-                if policy.corporate_domains
-                else "skipped: no corporate_domains in the policy"
-            ),
-            "sso": "checked" if _has_enterprise_accounts(snapshot) else "skipped: no enterprise accounts",
-            "leavers": "checked against leave records of the last 365 days",
-            "dormancy": f"no login from {dormancy.first_day} to {dormancy.last_day}",
+            "activated": "checked" if users is not None else NOT_CHECKED,
+            "corporate_domain": corporate,
+            "sso": NOT_CHECKED
+            if users is None
+            else "checked"
+            if _has_enterprise_accounts(users)
+            else "skipped: no enterprise accounts",
+            "leavers": "checked against leave records of the last 365 days"
+            if snapshot.leave_records.known() is not None
+            else NOT_CHECKED,
+            "dormancy": f"no login from {dormancy.first_day} to {dormancy.last_day}"
+            if dormancy
+            else NOT_CHECKED,
         }
         return outcome.model_copy(update={"evidence": {**outcome.evidence, "criteria": criteria}})
 
@@ -71,23 +83,23 @@ class AdminAccountsSound(RuleCheck):
         return len(snapshot.admins.get())
 
     def offenders(self, snapshot: Snapshot, policy: Policy) -> Iterable[Resource]:
-        users = {u.userid: u for u in snapshot.users.get()}
-        enterprise = _has_enterprise_accounts(snapshot)
-        left = latest_departures(snapshot.leave_records.get())
-        dormancy = snapshot.dormancy.get()
-        dormant = set(dormancy.dormant_userids)
+        users = {u.userid: u for u in snapshot.users.known() or []}
+        enterprise = _has_enterprise_accounts(users.values())
+        emails = _emails_known(snapshot)
+        left = latest_departures(snapshot.leave_records.known() or [])
+        dormancy = snapshot.dormancy.known()
         # Absence from a partial users list proves nothing; the engine then refuses the PASS.
         whole_directory = snapshot.users.status is SectionStatus.COLLECTED
         for admin in snapshot.admins.get():
             user = users.get(admin.userid)
-            reasons = [] if user is None else list(_account_faults(user, policy, enterprise))
+            reasons = [] if user is None else list(_account_faults(user, policy, enterprise, emails))
             if user is None and whole_directory:
                 reasons.append("not in the directory (listed by listadmin only)")
             if (record := left.get(admin.userid)) and not (user and user.rejoined_after(record)):
                 reasons.append(
                     f"left on {record.leave_time:%Y-%m-%d} ({record.leave_reason or 'reason unknown'})"
                 )
-            if admin.userid in dormant:
+            if dormancy and admin.userid in dormancy.dormant_userids:
                 reasons.append(f"no login from {dormancy.first_day} to {dormancy.last_day}")
             if reasons:
                 yield Resource(
@@ -103,15 +115,23 @@ class AdminAccountsSound(RuleCheck):
                 )
 
 
-def _has_enterprise_accounts(snapshot: Snapshot) -> bool:
-    return any(u.exclusive_account for u in snapshot.users.get())
+NOT_CHECKED = "not checked: its data was not collected"
 
 
-def _account_faults(user: User, policy: Policy, enterprise: bool) -> Iterator[str]:
+def _has_enterprise_accounts(users: Iterable[User]) -> bool:
+    return any(u.exclusive_account for u in users)
+
+
+def _emails_known(snapshot: Snapshot) -> bool:
+    """Members' email fields are visible: only then does a missing address prove anything."""
+    return snapshot.user_emails.known() is not None and snapshot.users.known() is not None
+
+
+def _account_faults(user: User, policy: Policy, enterprise: bool, emails: bool) -> Iterator[str]:
     if user.active is False:
         yield "has not activated DingTalk"
     if policy.corporate_domains:
-        if not user.addresses:
+        if emails and not user.addresses:
             yield "no email address on a corporate domain"
         if foreign := [a for a in user.addresses if not on_domains(a, policy.corporate_domains)]:
             yield f"address not on a corporate domain: {', '.join(foreign)}"

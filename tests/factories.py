@@ -107,4 +107,5 @@ def empty_data(name: SectionName) -> Any:
 
 def only_required(check: Check) -> Snapshot:
     """A snapshot in which exactly the sections the check declares are collected (empty)."""
-    return snapshot(**{name.value: empty_data(name) for name in check.requires})
+    declared = check.requires + check.enriches + check.supports
+    return snapshot(**{name.value: empty_data(name) for name in declared})

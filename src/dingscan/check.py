@@ -1,9 +1,12 @@
 """What a check is: metadata bound to a baseline control, the sections it reads, one verdict.
 
 A check reads the snapshot and the policy and nothing else: it never calls DingTalk, reads files
-or logs. It declares the snapshot sections it needs in ``requires``; the engine turns a section
-that could not be collected into ERROR (or NOT_APPLICABLE) with the collector's reason, so no
-check repeats fail-closed logic. Most controls are "no object may break this rule" and subclass
+or logs. It declares the snapshot sections it cannot do without in ``requires``; the engine turns
+such a section that could not be collected into ERROR (or NOT_APPLICABLE) with the collector's
+reason, so no check repeats fail-closed logic. Sections that only add to what the check can
+prove go in ``enriches``: the check runs without them (reading them with :meth:`Section.known`),
+a FAIL it proves stands and says what could not be checked, and anything else becomes ERROR.
+``supports`` names supporting evidence the check reports but never decides on. Most controls are "no object may break this rule" and subclass
 :class:`RuleCheck`, which needs only the rule; the rest implement :meth:`Check.evaluate`.
 """
 
@@ -93,6 +96,8 @@ class Outcome(BaseModel):
 class Check(ABC):
     metadata: ClassVar[CheckMetadata]
     requires: ClassVar[tuple[SectionName, ...]]
+    enriches: ClassVar[tuple[SectionName, ...]] = ()
+    supports: ClassVar[tuple[SectionName, ...]] = ()
     pack: CheckPack | None = None  # set by the loader: where this check came from
 
     @abstractmethod
@@ -136,6 +141,19 @@ def user_resource(user: User, detail: str, **evidence: Any) -> Resource:
         detail=detail,
         evidence={"dept_ids": user.dept_ids, **evidence},
     )
+
+
+def admin_flag(snapshot: Snapshot, userid: str) -> bool | None:
+    """Whether a member is an administrator; None when the admin list was not collected."""
+    admins = snapshot.admins.known()
+    return None if admins is None else any(a.userid == userid for a in admins)
+
+
+def member_role(is_admin: bool | None) -> str:
+    """How a finding names a member whose admin status is known, or not (admin list missing)."""
+    if is_admin is None:
+        return "member (admin list not collected)"
+    return "administrator" if is_admin else "member"
 
 
 def admin_resource(admin: Admin, users: Mapping[str, User], detail: str, **evidence: Any) -> Resource:

@@ -6,7 +6,9 @@ Checks come from three places, loaded the same way: the built-in pack (the proje
 
 The engine, not the checks, owns the fail-closed rules: a required section that could not be
 collected gives ERROR (NOT_APPLICABLE when the edition has no such data) with the collector's
-reason; a check that raises gives ERROR; a PASS that rests on partial data becomes ERROR.
+reason; a check that raises gives ERROR; a PASS that rests on partial data, or on a missing
+section the check only ``enriches``, becomes ERROR, while a FAIL proven on the data collected
+stands and says what could not be checked.
 
 A check is code from wherever a pack came from, so it can cost only its own control: it runs in
 a thread of its own for at most :data:`CHECK_TIMEOUT_S`, and raising anything (``SystemExit``
@@ -22,7 +24,7 @@ import importlib.util
 import inspect
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
@@ -35,7 +37,7 @@ from dingscan.check import Check, Outcome, control_sort_key
 from dingscan.findings import CheckPack, Finding, Status
 from dingscan.policy import Policy
 from dingscan.resources import packaged_path
-from dingscan.snapshot import SectionStatus, SectionUnavailable, Snapshot
+from dingscan.snapshot import Section, SectionName, SectionStatus, SectionUnavailable, Snapshot
 
 log = structlog.get_logger(__name__)
 
@@ -187,11 +189,9 @@ def run_check(check: Check, snapshot: Snapshot, policy: Policy) -> Finding:
 
 def _fail_closed_outcome(check: Check, snapshot: Snapshot, policy: Policy) -> Outcome:
     sections = {name: snapshot.section(name) for name in check.requires}
-    missing = {
-        n: s for n, s in sections.items() if s.status in (SectionStatus.FAILED, SectionStatus.NOT_APPLICABLE)
-    }
+    missing = {n: s for n, s in sections.items() if s.status in _UNAVAILABLE}
     if missing:
-        reasons = "; ".join(f"{name}: {s.reason}" for name, s in missing.items())
+        reasons = _reasons(missing)
         if all(s.status is SectionStatus.NOT_APPLICABLE for s in missing.values()):
             return Outcome.not_applicable(reasons)
         return Outcome(status=Status.ERROR, message=f"could not be evaluated: {reasons}")
@@ -212,15 +212,38 @@ def _fail_closed_outcome(check: Check, snapshot: Snapshot, policy: Policy) -> Ou
             status=Status.ERROR,
             message=f"check failed to run: returned {type(result).__name__}, not an Outcome",
         )
-    outcome = result
-    partial = {n: s.reason for n, s in sections.items() if s.status is SectionStatus.PARTIAL}
-    if not partial:
+    return _on_incomplete_data(check, snapshot, result)
+
+
+#: A section in one of these states has no data at all.
+_UNAVAILABLE = (SectionStatus.FAILED, SectionStatus.NOT_APPLICABLE)
+
+
+def _on_incomplete_data(check: Check, snapshot: Snapshot, outcome: Outcome) -> Outcome:
+    """A FAIL proven on the data collected stands, saying what could not be checked; a PASS on
+    incomplete data is ERROR; any other verdict reached without an enriching section is ERROR
+    (it might have been a FAIL), and on partial data it says so."""
+    partial = {
+        n: s
+        for n in check.requires + check.enriches
+        if (s := snapshot.section(n)).status is SectionStatus.PARTIAL
+    }
+    lost = {n: s for n in check.enriches if (s := snapshot.section(n)).status is SectionStatus.FAILED}
+    if not partial and not lost:
         return outcome
-    incomplete = "; ".join(f"{name}: {reason}" for name, reason in partial.items())
+    incomplete = _reasons(partial | lost)
+    if outcome.status is Status.FAIL or (outcome.status is not Status.PASS and not lost):
+        return outcome.model_copy(update={"message": f"{outcome.message} (data incomplete: {incomplete})"})
     if outcome.status is Status.PASS:
         return Outcome(
             status=Status.ERROR,
             message=f"no violation in the data collected, but the data is incomplete ({incomplete})",
             evidence=outcome.evidence,
         )
-    return outcome.model_copy(update={"message": f"{outcome.message} (data incomplete: {incomplete})"})
+    return Outcome(
+        status=Status.ERROR, message=f"could not be evaluated: {incomplete}", evidence=outcome.evidence
+    )
+
+
+def _reasons(sections: Mapping[SectionName, Section[object]]) -> str:
+    return "; ".join(f"{name}: {s.reason}" for name, s in sections.items())

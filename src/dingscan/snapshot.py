@@ -68,6 +68,11 @@ class Section(BaseModel, Generic[T]):
             raise SectionUnavailable(self.status, self.reason or "not collected")
         return self.data
 
+    def known(self) -> T | None:
+        """The data when there is any (collected or partial), else None: for a section a check
+        only ``enriches``, where "unknown" must stay distinct from "none"."""
+        return self.data if self.status in (SectionStatus.COLLECTED, SectionStatus.PARTIAL) else None
+
 
 class _Record(BaseModel):
     model_config = ConfigDict(frozen=True)

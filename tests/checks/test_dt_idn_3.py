@@ -30,6 +30,18 @@ def test_policy_can_add_local_webmail_domains() -> None:
     assert evaluate("DT.IDN.3", snap, extended).status is Status.FAIL
 
 
-def test_admin_list_not_collected_is_error() -> None:
-    snap = snapshot(users=[user("u1", email="chan@gmail.com")], user_emails=True, admins=failed())
-    assert evaluate("DT.IDN.3", snap).status is Status.ERROR
+def test_webmail_without_the_admin_list_still_fails_and_says_what_was_not_checked() -> None:
+    reason = "app lacks permission qyapi_get_member for /topapi/user/listadmin"
+    snap = snapshot(users=[user("u1", email="chan@gmail.com")], user_emails=True, admins=failed(reason))
+    finding = evaluate("DT.IDN.3", snap)
+    assert finding.status is Status.FAIL
+    assert f"data incomplete: admins: {reason}" in finding.message
+    assert finding.resources[0].evidence["is_admin"] is None
+    assert finding.resources[0].detail.startswith("member (admin list not collected) uses")
+
+
+def test_no_webmail_without_the_admin_list_is_error_not_pass() -> None:
+    snap = snapshot(users=[user("u1", email="chan@corp.hk")], user_emails=True, admins=failed())
+    finding = evaluate("DT.IDN.3", snap)
+    assert finding.status is Status.ERROR
+    assert "incomplete (admins: app lacks permission" in finding.message

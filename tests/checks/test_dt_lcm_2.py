@@ -58,6 +58,15 @@ def test_dormancy_not_collected_is_error() -> None:
     assert reason in finding.message
 
 
-def test_admin_list_not_collected_is_error() -> None:
+def test_admin_list_not_collected_is_error_when_nothing_else_fails() -> None:
     snap = snapshot(dormancy=dormancy(), users=[user("u1")], admins=failed())
     assert evaluate("DT.LCM.2", snap).status is Status.ERROR
+
+
+def test_too_many_dormant_members_fail_without_the_admin_list() -> None:
+    reason = "app lacks permission qyapi_get_member for /topapi/user/listadmin"
+    snap = snapshot(dormancy=dormancy("u1"), users=[user("u1")], admins=failed(reason))
+    finding = evaluate("DT.LCM.2", snap)
+    assert finding.status is Status.FAIL
+    assert reason in finding.message
+    assert finding.resources[0].evidence["is_admin"] is None

@@ -120,3 +120,27 @@ def test_absence_from_a_partial_directory_proves_nothing() -> None:
     finding = evaluate("DT.PRV.4", snap, CORPORATE)
     assert finding.status is Status.ERROR
     assert "incomplete" in finding.message
+
+
+def test_without_email_fields_a_non_sso_admin_still_fails_and_no_address_is_presumed_missing() -> None:
+    reason = "app lacks permission qyapi_base for /auth/scopes"
+    window = Dormancy(first_day=date(2026, 10, 25), last_day=date(2026, 11, 23))
+    users = [user("s1", active=True, exclusive_account=True, exclusive_account_type="dingtalk")]
+    snap = snapshot(
+        admins=[admin("s1")], users=users, user_emails=failed(reason), leave_records=[], dormancy=window
+    )
+    finding = evaluate("DT.PRV.4", snap, CORPORATE)
+    assert finding.status is Status.FAIL
+    assert reasons(finding) == {"s1": ["signs in without SSO (account type: dingtalk)"]}
+    assert reason in finding.message
+    assert finding.evidence["criteria"]["corporate_domain"].startswith("not checked")
+
+
+def test_without_leave_records_and_dormancy_an_unactivated_admin_still_fails() -> None:
+    snap = snapshot(
+        admins=[admin("s1")], users=[user("s1", active=False, email="s1@harbourfintech.hk")], user_emails=True
+    )
+    finding = evaluate("DT.PRV.4", snap, CORPORATE)
+    assert finding.status is Status.FAIL
+    assert reasons(finding) == {"s1": ["has not activated DingTalk"]}
+    assert "leave_records: not collected" in finding.message and "dormancy: not collected" in finding.message

@@ -42,8 +42,9 @@ from pydantic import SecretStr
 
 from dingscan.check import Check
 from dingscan.client import RetryPolicy
-from dingscan.client.endpoints import CATALOGUE
+from dingscan.client.endpoints import ACCESS_TOKEN, CATALOGUE, Endpoint
 from dingscan.collect import ScanAborted
+from dingscan.collect.sections import REGISTRY, consequences
 from dingscan.emulator import Emulator, Fault, Tenant, generate_tenant
 from dingscan.emulator.faults import FAULT_KINDS
 from dingscan.engine import load_checks
@@ -86,53 +87,58 @@ KINDS: tuple[str, ...] = (
 assert set(KINDS) == FAULT_KINDS == set(TRANSIENT_KINDS + PERMANENT_KINDS + FATAL_KINDS + REFRESH_KINDS)
 
 S = SectionName
-API_SECTIONS = frozenset(s for s in SectionName if s is not S.ATTESTATIONS)
-#: Sections of the endpoints that count against the monthly quota: after one quota answer the
-#: client fails these fast without sending them, so a quota fault may take them down too.
-COUNTED_SECTIONS = frozenset(
-    {S.SCOPES, S.USER_EMAILS, S.USERS, S.PARTNER_ORGS, S.APPS, S.AUDIT_LOG_PROBE, S.EXTERNAL_GROUPS}
-)
-#: Optional supporting evidence (not in ``requires``): losing the section changes the control's
-#: evidence (it says why the section is missing), never its verdict.
-OPTIONAL_EVIDENCE = {S.EXTERNAL_GROUPS: "DT.EXT.1", S.AUDIT_LOG_PROBE: "DT.LOG.1"}
+API_SECTIONS = frozenset(spec.name for spec in REGISTRY if spec.collect is not None)
+#: Sections fed by an endpoint that counts against the monthly quota (with the sections derived
+#: from them): after one quota answer the client fails those calls fast without sending them, so
+#: a quota fault may take them down too.
+COUNTED_SECTIONS = frozenset(name for e in CATALOGUE if e.counted for name in set().union(*consequences(e)))
 
 
 @dataclass(frozen=True)
 class Area:
     """One collector area, by the representative endpoint a fault is injected on.
 
-    ``failed``: the sections lost when that endpoint never answers (with the sections derived
-    from them); ``partial``: sections that stay, but incomplete.
+    What its loss does comes from the section registry: ``failed``, the sections lost when that
+    endpoint never answers (with the sections derived from them); ``partial``, sections that
+    stay, but incomplete.
     """
 
     path: str
-    failed: frozenset[SectionName] = frozenset()
-    partial: frozenset[SectionName] = frozenset()
+
+    @property
+    def endpoint(self) -> Endpoint:
+        return next(e for e in CATALOGUE if e.path == self.path)
 
     @property
     def permission(self) -> str:
-        return next(e.permission for e in CATALOGUE if e.path == self.path)
+        return self.endpoint.permission
+
+    @property
+    def failed(self) -> frozenset[SectionName]:
+        if self.endpoint is ACCESS_TOKEN:  # without a token nothing is collected
+            return API_SECTIONS
+        return consequences(self.endpoint)[0]
+
+    @property
+    def partial(self) -> frozenset[SectionName]:
+        return frozenset() if self.endpoint is ACCESS_TOKEN else consequences(self.endpoint)[1]
 
 
 AREAS: dict[str, Area] = {
-    # Users stay, but partial: nobody can tell whether the app sees the whole organisation.
-    "scopes": Area("/auth/scopes", frozenset({S.SCOPES, S.USER_EMAILS}), frozenset({S.USERS})),
-    "org": Area("/v1.0/contact/organizations/authInfos", frozenset({S.ORG})),
-    "departments": Area("/topapi/v2/department/listsub", frozenset({S.DEPARTMENTS, S.USERS})),
-    "users": Area("/topapi/v2/user/list", frozenset({S.USERS})),
-    "admins": Area("/topapi/user/listadmin", frozenset({S.ADMINS, S.ADMIN_DETAILS})),
-    # A sub-admin whose scope cannot be read stays listed, with an unknown scope: only the
-    # controls that need every admin's details lose their data.
-    "admin_scope": Area("/topapi/user/get_admin_scope", partial=frozenset({S.ADMIN_DETAILS})),
-    "roles": Area("/topapi/role/list", frozenset({S.ROLES})),
-    "role_members": Area("/topapi/role/simplelist", frozenset({S.ROLES})),
-    "external_contacts": Area("/topapi/extcontact/list", frozenset({S.EXTERNAL_CONTACTS})),
-    "partner_orgs": Area("/topapi/union/cooperate/joined/list", frozenset({S.PARTNER_ORGS})),
-    "apps": Area("/v1.0/microApp/allApps", frozenset({S.APPS})),
-    "leave_records": Area("/v1.0/contact/empLeaveRecords", frozenset({S.LEAVE_RECORDS})),
-    "dormancy": Area("/topapi/inactive/user/v2/get", frozenset({S.DORMANCY})),
-    # Without a token nothing is collected.
-    "token": Area("/v1.0/oauth2/accessToken", API_SECTIONS),
+    "scopes": Area("/auth/scopes"),
+    "org": Area("/v1.0/contact/organizations/authInfos"),
+    "departments": Area("/topapi/v2/department/listsub"),
+    "users": Area("/topapi/v2/user/list"),
+    "admins": Area("/topapi/user/listadmin"),
+    "admin_scope": Area("/topapi/user/get_admin_scope"),
+    "roles": Area("/topapi/role/list"),
+    "role_members": Area("/topapi/role/simplelist"),
+    "external_contacts": Area("/topapi/extcontact/list"),
+    "partner_orgs": Area("/topapi/union/cooperate/joined/list"),
+    "apps": Area("/v1.0/microApp/allApps"),
+    "leave_records": Area("/v1.0/contact/empLeaveRecords"),
+    "dormancy": Area("/topapi/inactive/user/v2/get"),
+    "token": Area("/v1.0/oauth2/accessToken"),
 }
 
 
@@ -356,8 +362,21 @@ def requires() -> dict[str, frozenset[SectionName]]:
 
 
 def controls_needing(sections: Iterable[SectionName]) -> set[str]:
+    """Controls that require one of these sections: without it they are ERROR."""
     wanted = set(sections)
     return {control for control, needs in requires().items() if needs & wanted}
+
+
+def controls_enriched_by(sections: Iterable[SectionName]) -> set[str]:
+    """Controls that one of these sections only enriches: without it a FAIL stands, else ERROR."""
+    wanted = set(sections)
+    return {c.metadata.control_id for c in checks() if wanted & set(c.enriches)}
+
+
+def controls_supported_by(sections: Iterable[SectionName]) -> set[str]:
+    """Controls that report these sections as supporting evidence, never deciding on them."""
+    wanted = set(sections)
+    return {c.metadata.control_id for c in checks() if wanted & set(c.supports)}
 
 
 @dataclass
@@ -433,7 +452,11 @@ def _label(outcome: Outcome, baseline: Outcome) -> str:
     if outcome.findings == baseline.findings:
         return "same"
     errors = sum(f["status"] == Status.ERROR for f in outcome.findings.values())
-    return f"ERROR: {errors} controls" if errors else "changed"
+    proven = sum(
+        f["status"] == Status.FAIL and "(data incomplete:" in f["message"] for f in outcome.findings.values()
+    )
+    stands = f", FAIL stands: {proven}" if proven else ""
+    return f"ERROR: {errors} controls{stands}" if errors else f"changed{stands}"
 
 
 def differences(
@@ -474,12 +497,13 @@ def _fail_closed_problems(cell: Cell, outcome: Outcome, baseline: Outcome) -> li
     area, kind = AREAS[cell.area], cell.fault.kind
     must_fail, must_be_partial, may_fail = lost_sections(cell)
     failed = controls_needing(must_fail)
-    partial = controls_needing(must_be_partial) - failed
-    maybe = controls_needing(may_fail) - failed - partial
+    # Partial data, or a lost section that only enriches: a proven FAIL stands, never a PASS.
+    partial = (controls_needing(must_be_partial) | controls_enriched_by(must_fail | must_be_partial)) - failed
+    maybe = (controls_needing(may_fail) | controls_enriched_by(may_fail)) - failed - partial
     lost = must_fail | must_be_partial | may_fail
     # Names of people come from the users section whatever a check needs (Snapshot.users_by_id);
     # optional supporting evidence says why its section is missing.
-    optional = {OPTIONAL_EVIDENCE[s] for s in lost if s in OPTIONAL_EVIDENCE}
+    optional = controls_supported_by(lost)
     names = {"names"} if lost & {S.USERS, S.DEPARTMENTS} else set()
     problems = _coverage_problems(outcome, baseline, must_fail, must_be_partial)
     for control, after in sorted(outcome.findings.items()):
@@ -559,7 +583,7 @@ def render_markdown(run: MatrixRun) -> str:
     lines += [
         "",
         f"`same`: findings identical to the fault-free scan; `ERROR: n controls`: the scan failed "
-        f"closed; `aborted`: ScanAborted (exit 4); `!`: unexpected (listed below). Transient kinds are "
+        f"closed; `FAIL stands: m`: m controls kept a FAIL proven on the data collected; `aborted`: ScanAborted (exit 4); `!`: unexpected (listed below). Transient kinds are "
         f"injected {TRANSIENT_TIMES} times ({FAST_RETRY.attempts} attempts per call), `token_expired` "
         "once (on the token endpoint: on every call), the other kinds on every call, IP bans once.",
         "",

@@ -118,6 +118,27 @@ def test_a_fatal_answer_aborts_the_scan_with_a_one_line_reason(matrix: MatrixRun
     assert matrix.verdict(cell).problems == []
 
 
+#: Cells in which a control keeps the FAIL the collected data proves (it was ERROR before sections
+#: could only enrich a check): DT.LCM.2 counts dormant members without the admin list, DT.PRV.4
+#: sees non-SSO administrators without /auth/scopes or the leave records.
+PROVEN_FAILS = {
+    "permissionxall@admins": "DT.LCM.2",
+    "permissionxall@scopes": "DT.PRV.4",
+    "quotaxall@leave_records": "DT.PRV.4",
+}
+
+
+@pytest.mark.parametrize(("cell_id", "control"), PROVEN_FAILS.items())
+def test_a_fail_proven_on_the_data_collected_stands_and_says_what_was_not_checked(
+    matrix: MatrixRun, cell_id: str, control: str
+) -> None:
+    cell, outcome = matrix.outcomes[cell_id]
+    assert matrix.baseline.findings[control]["status"] == Status.FAIL
+    finding = outcome.findings[control]
+    assert finding["status"] == Status.FAIL, finding["message"]
+    assert "(data incomplete: " in finding["message"] and AREAS[cell.area].path in finding["message"]
+
+
 def test_no_fault_ever_produces_a_pass_the_fault_free_scan_does_not_give(matrix: MatrixRun) -> None:
     new = {cell_id: new_passes(o, matrix.baseline) for cell_id, (_, o) in matrix.outcomes.items()}
     assert {cell_id: passes for cell_id, passes in new.items() if passes} == {}

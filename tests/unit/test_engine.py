@@ -110,3 +110,42 @@ def test_finding_uid_is_stable_per_tenant_and_control() -> None:
     one = run_check(_PassesBlindly(), snapshot(users=[]), Policy())
     two = run_check(_PassesBlindly(), snapshot(users=[]), Policy())
     assert one.uid == two.uid and len(one.uid) == 32
+
+
+class _Enriched(_Crashes):
+    """Requires users; the admin list only adds to what it can prove."""
+
+    enriches = (SectionName.ADMINS,)
+    verdict: Outcome
+
+    def evaluate(self, snapshot, policy):  # type: ignore[no-untyped-def]
+        return self.verdict
+
+
+def _enriched(verdict: Outcome) -> _Enriched:
+    check = _Enriched()
+    check.verdict = verdict
+    return check
+
+
+def test_a_fail_proven_without_an_enriching_section_stands_and_says_what_was_not_checked() -> None:
+    lost = Section[list[object]].failed("app lacks permission qyapi_get_member")
+    finding = run_check(_enriched(Outcome.failed("2 offenders")), snapshot(users=[], admins=lost), Policy())
+    assert finding.status is Status.FAIL
+    assert finding.message == "2 offenders (data incomplete: admins: app lacks permission qyapi_get_member)"
+
+
+@pytest.mark.parametrize(
+    "verdict", [Outcome.passed("fine"), Outcome.manual("ask"), Outcome.not_applicable("n/a")]
+)
+def test_any_other_verdict_without_an_enriching_section_is_error(verdict: Outcome) -> None:
+    lost = Section[list[object]].failed("app lacks permission qyapi_get_member")
+    finding = run_check(_enriched(verdict), snapshot(users=[], admins=lost), Policy())
+    assert finding.status is Status.ERROR
+    assert "qyapi_get_member" in finding.message
+
+
+def test_an_enriching_section_the_edition_lacks_leaves_the_verdict_alone() -> None:
+    absent = Section[list[object]].failed("not 专属钉钉", SectionStatus.NOT_APPLICABLE)
+    finding = run_check(_enriched(Outcome.passed("fine")), snapshot(users=[], admins=absent), Policy())
+    assert (finding.status, finding.message) == (Status.PASS, "fine")
