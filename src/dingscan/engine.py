@@ -31,9 +31,12 @@ from types import ModuleType
 from typing import Any
 
 import structlog
+from pydantic import ValidationError
 
 from dingscan import __version__
 from dingscan.check import Check, Outcome, control_sort_key
+from dingscan.client.errors import one_line
+from dingscan.contract import contract_problems
 from dingscan.findings import CheckPack, Finding, Status
 from dingscan.policy import Policy
 from dingscan.resources import packaged_path
@@ -55,9 +58,11 @@ def builtin_checks_dir() -> Path:
 
 
 def load_checks(directories: Sequence[Path] = (), *, plugins: bool = True) -> list[Check]:
-    """Every check, built-in first, sorted by control ID; duplicates are an error."""
+    """Every check, built-in first, sorted by control ID; duplicates and checks that break the
+    contract (:mod:`dingscan.contract`) are an error naming the file."""
     builtin = builtin_checks_dir()
-    packs = [(list(_modules_in(builtin)), _folder_pack("built-in", builtin, __version__))]
+    builtin_pack = _folder_pack("built-in", builtin, __version__)
+    packs = [(list(_modules_in(builtin)), builtin_pack)]
     if plugins:
         packs += [
             ([_load_entry_point(e)], _entry_point_pack(e)) for e in entry_points(group=ENTRY_POINT_GROUP)
@@ -68,9 +73,14 @@ def load_checks(directories: Sequence[Path] = (), *, plugins: bool = True) -> li
     checks: dict[str, tuple[Check, str]] = {}
     for modules, pack in packs:
         for module in modules:
+            file = getattr(module, "__file__", None)
+            origin, path = file or module.__name__, Path(file) if file else None
             for check_class in _check_classes(module):
+                if problems := contract_problems(check_class, path, builtin=pack is builtin_pack):
+                    raise CheckLoadError(f"{origin}: {check_class.__name__} {'; '.join(problems)}")
+                if inspect.isabstract(check_class):
+                    continue
                 control_id = check_class.metadata.control_id
-                origin = getattr(module, "__file__", module.__name__)
                 if control_id in checks:
                     raise CheckLoadError(
                         f"control {control_id} is defined twice: {checks[control_id][1]} and {origin}"
@@ -113,8 +123,15 @@ def _modules_in(directory: Path) -> Iterable[ModuleType]:
             spec.loader.exec_module(module)
         except (Exception, SystemExit) as exc:
             del sys.modules[name]
-            raise CheckLoadError(f"{path}: {type(exc).__name__}: {exc}") from None
+            raise CheckLoadError(f"{path}: {type(exc).__name__}: {_summary(exc)}") from None
         yield module
+
+
+def _summary(exc: BaseException) -> str:
+    """One line: a check pack's author reads it on a terminal (pydantic's own text spans lines)."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{exc.title} {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+    return one_line(exc)
 
 
 def _load_entry_point(entry: object) -> ModuleType:
@@ -131,10 +148,7 @@ def _check_classes(module: ModuleType) -> list[type[Check]]:
     return [
         obj
         for obj in vars(module).values()
-        if inspect.isclass(obj)
-        and issubclass(obj, Check)
-        and not inspect.isabstract(obj)
-        and obj.__module__ == module.__name__
+        if inspect.isclass(obj) and issubclass(obj, Check) and obj.__module__ == module.__name__
     ]
 
 

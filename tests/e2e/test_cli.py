@@ -142,3 +142,26 @@ def test_unknown_option_is_a_usage_error(capsys) -> None:  # type: ignore[no-unt
     with pytest.raises(SystemExit) as exit_info:
         main(["scan", "--colour"])
     assert exit_info.value.code == ExitCode.USAGE
+
+
+PLUGIN_WITHOUT_REQUIRES = """
+from dingscan.check import Check, CheckMetadata, Outcome
+from dingscan.findings import References, Severity
+
+
+class OrgNamed(Check):
+    metadata = CheckMetadata(
+        control_id="ACME.ORG.1", title="t", severity=Severity.LOW, rationale="r", remediation="m",
+        evidence="e", references=References(),
+    )
+
+    def evaluate(self, snapshot, policy):
+        return Outcome.passed(snapshot.org.get().org_name)
+"""
+
+
+def test_a_plugin_check_without_requires_is_refused_before_any_scan(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "acme_org_1.py").write_text(PLUGIN_WITHOUT_REQUIRES)
+    assert main(["checks", "--checks-dir", str(tmp_path)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "acme_org_1.py: OrgNamed declares no requires" in err

@@ -149,3 +149,61 @@ def test_an_enriching_section_the_edition_lacks_leaves_the_verdict_alone() -> No
     absent = Section[list[object]].failed("not 专属钉钉", SectionStatus.NOT_APPLICABLE)
     finding = run_check(_enriched(Outcome.passed("fine")), snapshot(users=[], admins=absent), Policy())
     assert (finding.status, finding.message) == (Status.PASS, "fine")
+
+
+#: Local checks that break the contract, and what the one-line refusal must say.
+BROKEN_PACKS = {
+    "no requires": (
+        LOCAL_CHECK.replace("    requires = (SectionName.ORG,)\n", ""),
+        "declares no requires",
+    ),
+    "unknown section": (
+        LOCAL_CHECK.replace("(SectionName.ORG,)", '("org_chart",)'),
+        "requires must be a tuple of SectionName members",
+    ),
+    "no metadata": (
+        "from dingscan.check import Check\n\n\nclass Bare(Check):\n    requires = ()\n\n"
+        "    def evaluate(self, snapshot, policy):\n        return None\n",
+        "Bare has no metadata",
+    ),
+    "abstract": (LOCAL_CHECK.replace("def evaluate", "def evaluates"), "does not implement evaluate"),
+    "bad control id": (LOCAL_CHECK.replace('"ACME.ORG.1"', '"acme-org-1"'), "ValidationError"),
+    "misspelt attestation": (
+        "from dingscan.attested import AttestedCheck\nfrom dingscan.check import CheckMetadata\n"
+        "from dingscan.findings import References, Severity\n\n\nclass Trained(AttestedCheck):\n"
+        "    metadata = CheckMetadata(control_id='ACME.GOV.1', title='t', severity=Severity.LOW,\n"
+        "        rationale='r', remediation='m', evidence='e', references=References())\n"
+        "    attestation = 'security_trainings'\n",
+        "attestation key 'security_trainings' is not a key of the attestation file",
+    ),
+}
+
+
+@pytest.mark.parametrize("pack", BROKEN_PACKS, ids=list(BROKEN_PACKS))
+def test_a_check_that_breaks_the_contract_is_refused_at_load_naming_the_file(
+    pack: str, tmp_path: Path
+) -> None:
+    source, expected = BROKEN_PACKS[pack]
+    (tmp_path / "acme.py").write_text(source)
+    with pytest.raises(CheckLoadError) as refused:
+        load_checks([tmp_path], plugins=False)
+    message = str(refused.value)
+    assert "\n" not in message and str(tmp_path / "acme.py") in message and expected in message
+
+
+def test_a_builtin_check_file_is_named_after_its_control(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "acme_org_2.py").write_text(LOCAL_CHECK)
+    monkeypatch.setattr("dingscan.engine.builtin_checks_dir", lambda: tmp_path)
+    with pytest.raises(
+        CheckLoadError,
+        match=r"acme_org_2\.py: OrgNamed defines ACME\.ORG\.1, so its file must be named acme_org_1\.py",
+    ):
+        load_checks(plugins=False)
+
+
+def test_an_abstract_helper_base_without_metadata_is_allowed(tmp_path: Path) -> None:
+    helper = "from dingscan.check import RuleCheck\n\n\nclass Base(RuleCheck):\n    pass\n"
+    (tmp_path / "acme_base.py").write_text(helper + LOCAL_CHECK)
+    assert "ACME.ORG.1" in [c.metadata.control_id for c in load_checks([tmp_path], plugins=False)]
