@@ -36,6 +36,7 @@ from dingscan.logs import configure_logging
 from dingscan.policy import PolicyError
 from dingscan.redaction import SECRETS
 from dingscan.report.baseline import render_baseline
+from dingscan.report.checklist import render_check_list
 from dingscan.report.console import render_summary
 from dingscan.report.formats import FORMATS, output_name
 from dingscan.report.json import render_json
@@ -408,14 +409,7 @@ def _findings_document(text: str | bytes, origin: Path) -> FindingsDocument:
 
 
 def _list_checks(args: argparse.Namespace) -> ExitCode:
-    rows = [
-        (c.metadata.control_id, c.metadata.severity.value, c.metadata.title, c.metadata.evidence)
-        for c in _checks(args)
-    ]
-    print(f"{'CONTROL':<10} {'SEVERITY':<9} {'TITLE':<58} EVIDENCE")
-    for control_id, severity, title, evidence in rows:
-        print(f"{control_id:<10} {severity:<9} {title:<58} {evidence}")
-    print(f"\n{len(rows)} checks")
+    sys.stdout.write(render_check_list(_checks(args)))
     return ExitCode.OK
 
 
