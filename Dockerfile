@@ -6,6 +6,7 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY src ./src
 COPY checks ./checks
+COPY frameworks ./frameworks
 COPY fixtures ./fixtures
 RUN python -m pip install --no-cache-dir --upgrade pip build \
  && python -m build --wheel --outdir /wheels

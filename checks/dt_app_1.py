@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from dingscan.check import CheckMetadata, Outcome, RuleCheck
-from dingscan.findings import References, Resource, Severity
+from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import App, SectionName, Snapshot
 
@@ -27,9 +27,6 @@ class ThirdPartyAppsApproved(RuleCheck):
             "name, approved_scopes, approved_by, reviewed_on), or disable and remove the app."
         ),
         evidence="API /v1.0/microApp/allApps (appId != 0, appStatus 1) joined by appId with attestation register approved_apps",
-        references=References(
-            pdpo=["DPP3", "DPP4"], iso27001=["A.5.19", "A.5.23"], cis_v8=["2.1", "2.3", "15.1"]
-        ),
     )
     requires = (SectionName.APPS, SectionName.ATTESTATIONS)
     pass_message = "no enabled third-party app is unapproved or overdue for review ({checked} checked)"

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from dingscan.check import CheckMetadata, RuleCheck
-from dingscan.findings import References, Resource, Severity
+from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
 
@@ -25,7 +25,6 @@ class StaleAppsRemoved(RuleCheck):
             "of a third-party app to delete the organisation's data."
         ),
         evidence="API /v1.0/microApp/allApps (appStatus 0 disabled, 3 expired)",
-        references=References(pdpo=["DPP2", "DPP4"], iso27001=["A.5.9", "A.5.23"], cis_v8=["2.2"]),
     )
     requires = (SectionName.APPS,)
     pass_message = "none of {checked} apps is disabled or expired"

@@ -2,7 +2,7 @@
 
 from dingscan.attested import RecurringTaskCheck
 from dingscan.check import CheckMetadata
-from dingscan.findings import References, Severity
+from dingscan.findings import Severity
 
 
 class MonthlyBackup(RecurringTaskCheck):
@@ -20,7 +20,6 @@ class MonthlyBackup(RecurringTaskCheck):
             "cloud storage at least monthly and record the date under backups.last_done_on."
         ),
         evidence="attestation backups (last_done_on)",
-        references=References(pdpo=["DPP4"], iso27001=["A.8.13"], cis_v8=["11.2"]),
     )
     attestation = "backups"
     task = "the last backup"

@@ -2,7 +2,7 @@
 
 from dingscan.attested import AttestedCheck
 from dingscan.check import CheckMetadata
-from dingscan.findings import References, Severity
+from dingscan.findings import Severity
 
 
 class TrustedDevicesOnly(AttestedCheck):
@@ -21,6 +21,5 @@ class TrustedDevicesOnly(AttestedCheck):
             "under trusted_devices_only in the attestation file."
         ),
         evidence="attestation trusted_devices_only",
-        references=References(pdpo=["DPP4"], iso27001=["A.8.1", "A.6.7"], cis_v8=["1.1", "1.2"]),
     )
     attestation = "trusted_devices_only"

@@ -2,7 +2,7 @@
 
 from dingscan.attested import AttestedCheck
 from dingscan.check import CheckMetadata
-from dingscan.findings import References, Severity
+from dingscan.findings import Severity
 
 
 class WatermarkAndDownloadControls(AttestedCheck):
@@ -21,6 +21,5 @@ class WatermarkAndDownloadControls(AttestedCheck):
             "record it under watermark_and_download_controls in the attestation file."
         ),
         evidence="attestation watermark_and_download_controls",
-        references=References(pdpo=["DPP4"], iso27001=["A.8.12"], cis_v8=["3.3", "3.13"]),
     )
     attestation = "watermark_and_download_controls"

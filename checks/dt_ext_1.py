@@ -11,7 +11,7 @@ from typing import Any
 
 from dingscan.attested import AttestedCheck
 from dingscan.check import CheckMetadata, Outcome
-from dingscan.findings import References, Severity
+from dingscan.findings import Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, SectionStatus, Snapshot
 
@@ -35,7 +35,6 @@ class ExternalGroupsRestricted(AttestedCheck):
             "attestation external_groups_restricted (+ 专属钉钉 /v1.0/exclusive/audits/outsideGroups "
             "as supporting evidence when collected)"
         ),
-        references=References(pdpo=["DPP4"], iso27001=["A.5.14", "A.8.12"], cis_v8=["3.3"]),
     )
     attestation = "external_groups_restricted"
     supports = (SectionName.EXTERNAL_GROUPS,)

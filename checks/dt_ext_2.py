@@ -9,7 +9,7 @@ so a re-hired follower is flagged too: reassigning the contact settles it either
 from collections.abc import Iterable
 
 from dingscan.check import CheckMetadata, RuleCheck
-from dingscan.findings import References, Resource, Severity
+from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot, latest_departures
 
@@ -32,7 +32,6 @@ class ExternalContactsContained(RuleCheck):
             "member."
         ),
         evidence="API topapi/extcontact/list (share_dept_ids, follower_user_id) + /v1.0/contact/empLeaveRecords",
-        references=References(pdpo=["DPP1", "DPP4"], iso27001=["A.5.15", "A.5.18"], cis_v8=["3.3", "6.2"]),
     )
     requires = (SectionName.EXTERNAL_CONTACTS, SectionName.LEAVE_RECORDS)
     pass_message = "none of {checked} external contacts is shared org-wide or followed by a leaver"

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from dingscan.check import CheckMetadata, RuleCheck
-from dingscan.findings import References, Resource, Severity
+from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
 
@@ -23,7 +23,6 @@ class ApprovedPartnerOrgs(RuleCheck):
             "its corp_id to approved_partner_orgs in the policy."
         ),
         evidence="API topapi/union/cooperate/joined/list (corp_id, org_name), against approved_partner_orgs",
-        references=References(pdpo=["DPP4"], iso27001=["A.5.19", "A.5.20"], cis_v8=["15.1"]),
     )
     requires = (SectionName.PARTNER_ORGS,)
     pass_message = "all {checked} joined partner organisations are approved"

@@ -15,7 +15,7 @@ resting on it (ERROR), while the other signal can still convict (FAIL).
 from collections.abc import Iterable
 
 from dingscan.check import CheckMetadata, RuleCheck, admin_resource
-from dingscan.findings import References, Resource, Severity
+from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
 
@@ -38,7 +38,6 @@ class NoMirroredAdmins(RuleCheck):
             "API topapi/user/listadmin + topapi/v2/user/get (union_emp_ext) + topapi/v2/user/list "
             "(dept_id_list) + topapi/v2/department/get (from_union_org, union_dept_ext)"
         ),
-        references=References(pdpo=["DPP4"], iso27001=["A.5.19", "A.8.2"], cis_v8=["5.4", "6.8"]),
     )
     requires = (SectionName.ADMINS, SectionName.ADMIN_DETAILS, SectionName.USERS, SectionName.DEPARTMENTS)
     pass_message = "none of {checked} administrators is mirrored from a partner organisation"

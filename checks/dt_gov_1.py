@@ -2,7 +2,7 @@
 
 from dingscan.attested import RecurringTaskCheck
 from dingscan.check import CheckMetadata
-from dingscan.findings import References, Severity
+from dingscan.findings import Severity
 
 
 class TransferImpactAssessment(RecurringTaskCheck):
@@ -22,7 +22,6 @@ class TransferImpactAssessment(RecurringTaskCheck):
             "off and record the date under transfer_impact_assessment.last_done_on."
         ),
         evidence="attestation transfer_impact_assessment (last_done_on)",
-        references=References(pdpo=["DPP3", "DPP4"], iso27001=["A.5.34", "A.5.31"], cis_v8=["15.5"]),
     )
     attestation = "transfer_impact_assessment"
     task = "the last transfer impact assessment"

@@ -2,7 +2,7 @@
 
 from dingscan.attested import AttestedCheck
 from dingscan.check import CheckMetadata
-from dingscan.findings import References, Severity
+from dingscan.findings import Severity
 
 
 class DataProcessingAgreement(AttestedCheck):
@@ -21,6 +21,5 @@ class DataProcessingAgreement(AttestedCheck):
             "attestation file with the contract reference."
         ),
         evidence="attestation data_processing_agreement",
-        references=References(pdpo=["DPP2", "DPP4"], iso27001=["A.5.20", "A.5.34"], cis_v8=["15.4"]),
     )
     attestation = "data_processing_agreement"

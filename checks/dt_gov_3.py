@@ -2,7 +2,7 @@
 
 from dingscan.attested import AttestedCheck
 from dingscan.check import CheckMetadata
-from dingscan.findings import References, Severity
+from dingscan.findings import Severity
 
 
 class StaffNotice(AttestedCheck):
@@ -21,6 +21,5 @@ class StaffNotice(AttestedCheck):
             "record it under staff_notice in the attestation file."
         ),
         evidence="attestation staff_notice",
-        references=References(pdpo=["DPP1", "DPP3"], iso27001=["A.5.34", "A.6.2"], cis_v8=["14.1"]),
     )
     attestation = "staff_notice"

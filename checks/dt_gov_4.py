@@ -3,7 +3,7 @@
 from dingscan.attestations import Attestation, ResellerStatement
 from dingscan.attested import AttestedCheck
 from dingscan.check import CheckMetadata, Outcome
-from dingscan.findings import References, Severity, Status
+from dingscan.findings import Severity, Status
 from dingscan.policy import Policy
 from dingscan.snapshot import Snapshot
 
@@ -25,7 +25,6 @@ class AuthorisedReseller(AttestedCheck):
             "and the SLA; record them under authorised_reseller (reseller, authorisation_number)."
         ),
         evidence="attestation authorised_reseller (reseller, authorisation_number)",
-        references=References(pdpo=["DPP4"], iso27001=["A.5.19", "A.5.20"], cis_v8=["15.1", "15.2"]),
     )
     attestation = "authorised_reseller"
 

@@ -3,7 +3,7 @@
 from dingscan.attestations import Attestation, TrainingRecord
 from dingscan.attested import RecurringTaskCheck
 from dingscan.check import CheckMetadata, Outcome
-from dingscan.findings import References, Severity
+from dingscan.findings import Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import Snapshot
 
@@ -24,7 +24,6 @@ class QuarterlySecurityTraining(RecurringTaskCheck):
             "under security_training.last_done_on with attendance_kept: yes."
         ),
         evidence="attestation security_training (last_done_on, attendance_kept)",
-        references=References(pdpo=["DPP4"], iso27001=["A.6.3"], cis_v8=["14.1"]),
     )
     attestation = "security_training"
     task = "the last security training"

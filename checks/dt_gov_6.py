@@ -2,7 +2,7 @@
 
 from dingscan.attested import AttestedCheck
 from dingscan.check import CheckMetadata
-from dingscan.findings import References, Severity
+from dingscan.findings import Severity
 
 
 class AcceptableUseRules(AttestedCheck):
@@ -22,6 +22,5 @@ class AcceptableUseRules(AttestedCheck):
             "acceptable_use_rules in the attestation file."
         ),
         evidence="attestation acceptable_use_rules",
-        references=References(pdpo=["DPP4"], iso27001=["A.5.10", "A.6.8"], cis_v8=["14.1", "17.3"]),
     )
     attestation = "acceptable_use_rules"

@@ -1,7 +1,7 @@
 """DT.GOV.7 — the organisation's identity is verified (企业认证)."""
 
 from dingscan.check import Check, CheckMetadata, Outcome
-from dingscan.findings import References, Resource, Severity
+from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
 
@@ -23,7 +23,6 @@ class OrganisationVerified(Check):
             "complete verification."
         ),
         evidence="API /v1.0/contact/organizations/authInfos (authLevel)",
-        references=References(pdpo=["DPP4"], iso27001=["A.5.16"], cis_v8=["15.1"]),
     )
     requires = (SectionName.ORG,)
 

@@ -15,7 +15,7 @@ from typing import Any
 from dingscan.attestations import Attestation, SsoStatement
 from dingscan.attested import AttestedCheck, attestation_evidence, attested_by
 from dingscan.check import CheckMetadata, Outcome, user_resource
-from dingscan.findings import References, Resource, Severity, Status
+from dingscan.findings import Resource, Severity, Status
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
 
@@ -39,7 +39,6 @@ class SsoEnforced(AttestedCheck):
             "attestation sso_enforced (answer, identity_provider) + API topapi/v2/user/list "
             "(exclusive_account, exclusive_account_type) where enterprise accounts exist"
         ),
-        references=References(pdpo=["DPP4"], iso27001=["A.5.16", "A.5.17", "A.8.5"], cis_v8=["5.6", "6.7"]),
     )
     attestation = "sso_enforced"
     requires = (SectionName.ATTESTATIONS, SectionName.USERS)

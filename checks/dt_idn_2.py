@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from dingscan.check import CheckMetadata, Outcome, RuleCheck, user_resource
-from dingscan.findings import References, Resource, Severity
+from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy, on_domains
 from dingscan.snapshot import SectionName, Snapshot
 
@@ -22,7 +22,6 @@ class CorporateEmailDomains(RuleCheck):
             "企业邮箱 with an address on a corporate domain; set corporate_domains in the policy."
         ),
         evidence="API topapi/v2/user/list (email, org_email); /auth/scopes proves the email field permission",
-        references=References(pdpo=["DPP4"], iso27001=["A.5.16"], cis_v8=["5.1"]),
     )
     requires = (SectionName.USERS, SectionName.USER_EMAILS)
     pass_message = "all {checked} members' addresses are on corporate domains"

@@ -7,7 +7,7 @@ member list still proves the violation.
 from collections.abc import Iterable
 
 from dingscan.check import CheckMetadata, RuleCheck, admin_flag, member_role, user_resource
-from dingscan.findings import References, Resource, Severity
+from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy, on_domains
 from dingscan.snapshot import SectionName, Snapshot
 
@@ -27,7 +27,6 @@ class NoPersonalWebmail(RuleCheck):
             "starting with administrators; add local consumer domains to personal_webmail_domains."
         ),
         evidence="API topapi/v2/user/list (email, org_email), topapi/user/listadmin; /auth/scopes",
-        references=References(pdpo=["DPP4"], iso27001=["A.5.10", "A.5.16"], cis_v8=["5.1", "5.4"]),
     )
     requires = (SectionName.USERS, SectionName.USER_EMAILS)
     enriches = (SectionName.ADMINS,)

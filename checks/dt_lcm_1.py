@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from dingscan.check import CheckMetadata, RuleCheck, user_resource
-from dingscan.findings import References, Resource, Severity
+from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot, latest_departures
 
@@ -29,7 +29,6 @@ class LeaversRemoved(RuleCheck):
             "data; automate removal from the HR system's leaver feed."
         ),
         evidence="API /v1.0/contact/empLeaveRecords (last 365 days) joined with topapi/v2/user/list",
-        references=References(pdpo=["DPP2", "DPP4"], iso27001=["A.5.18", "A.6.5"], cis_v8=["5.3", "6.2"]),
     )
     requires = (SectionName.USERS, SectionName.LEAVE_RECORDS)
     pass_message = "none of {checked} leavers of the last 365 days is still in the directory"

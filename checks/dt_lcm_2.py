@@ -5,7 +5,7 @@ members were collected.
 """
 
 from dingscan.check import Check, CheckMetadata, Outcome, admin_flag, member_role, user_resource
-from dingscan.findings import References, Severity
+from dingscan.findings import Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot, User
 
@@ -26,7 +26,6 @@ class DormantMembers(Check):
             "administrators first. Tune lifecycle.max_dormant_members for tolerated absences."
         ),
         evidence="API topapi/inactive/user/v2/get (every day of the window) + topapi/v2/user/list + topapi/user/listadmin",
-        references=References(pdpo=["DPP4"], iso27001=["A.5.18"], cis_v8=["5.3"]),
     )
     requires = (SectionName.DORMANCY,)
     enriches = (SectionName.USERS, SectionName.ADMINS)

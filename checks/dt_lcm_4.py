@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from dingscan.check import CheckMetadata, RuleCheck, user_resource
-from dingscan.findings import References, Resource, Severity
+from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
 
@@ -23,7 +23,6 @@ class DisabledAccountsRemoved(RuleCheck):
             "account; make removal (not disabling) the last step of the offboarding procedure."
         ),
         evidence="API topapi/v2/user/list (disable_status)",
-        references=References(pdpo=["DPP4"], iso27001=["A.5.16", "A.5.18"], cis_v8=["5.1", "5.3"]),
     )
     requires = (SectionName.USERS,)
     pass_message = "none of {checked} members is a disabled account"

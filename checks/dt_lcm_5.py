@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from dingscan.check import CheckMetadata, RuleCheck
-from dingscan.findings import References, Resource, Severity
+from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import Dimission, SectionName, Snapshot
 
@@ -25,7 +25,6 @@ class LeaverHandover(RuleCheck):
             "their files, groups and customers; make the handover part of the last working day."
         ),
         evidence="API /v1.0/hrm/employees/dismissions + dimissionInfos (status, handoverUserId); 智能人事 only",
-        references=References(pdpo=["DPP2", "DPP4"], iso27001=["A.5.11", "A.6.5"], cis_v8=["3.1", "6.2"]),
     )
     requires = (SectionName.DIMISSIONS,)
     pass_message = "all {checked} leavers' data was handed over"

@@ -5,7 +5,7 @@ from typing import Any, ClassVar
 from dingscan.attestations import Attestation, RetentionStatement
 from dingscan.attested import AttestedCheck, attestation_evidence, attested_by
 from dingscan.check import CheckMetadata, Outcome
-from dingscan.findings import References, Severity
+from dingscan.findings import Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, SectionUnavailable, Snapshot
 
@@ -30,7 +30,6 @@ class AuditLogRetention(AttestedCheck):
             "attestation audit_log_retention (retention_days); supporting on 专属钉钉: "
             "exclusive/oaOperatorLogs/query and exclusive/fileAuditLogs probed 90 days back"
         ),
-        references=References(pdpo=["DPP4"], iso27001=["A.8.15"], cis_v8=["8.1", "8.10"]),
     )
     attestation = "audit_log_retention"
     supports = (SectionName.AUDIT_LOG_PROBE,)

@@ -2,7 +2,7 @@
 
 from dingscan.attested import RecurringTaskCheck
 from dingscan.check import CheckMetadata
-from dingscan.findings import References, Severity
+from dingscan.findings import Severity
 
 
 class AuditLogExport(RecurringTaskCheck):
@@ -21,7 +21,6 @@ class AuditLogExport(RecurringTaskCheck):
             "the date under audit_log_export.last_done_on."
         ),
         evidence="attestation audit_log_export (last_done_on)",
-        references=References(pdpo=["DPP4"], iso27001=["A.8.15", "A.8.16"], cis_v8=["8.9"]),
     )
     attestation = "audit_log_export"
     task = "the last audit-log export"

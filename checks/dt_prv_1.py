@@ -1,7 +1,7 @@
 """DT.PRV.1 — the number of primary administrators is within the policy's bounds."""
 
 from dingscan.check import Check, CheckMetadata, Outcome, admin_resource
-from dingscan.findings import References, Severity
+from dingscan.findings import Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
 
@@ -20,7 +20,6 @@ class PrimaryAdminCount(Check):
             "(default 3), moving others to scoped sub-admin roles."
         ),
         evidence="API topapi/user/listadmin (sys_level 1)",
-        references=References(pdpo=["DPP4"], iso27001=["A.8.2"], cis_v8=["5.4", "6.8"]),
     )
     requires = (SectionName.ADMINS,)
 

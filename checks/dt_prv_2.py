@@ -1,7 +1,7 @@
 """DT.PRV.2 — the number of sub-administrators stays within the policy's maximum."""
 
 from dingscan.check import Check, CheckMetadata, Outcome, admin_resource
-from dingscan.findings import References, Severity
+from dingscan.findings import Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
 
@@ -21,7 +21,6 @@ class SubAdminCount(Check):
             "raise admins.sub_max in the policy with the justification on record."
         ),
         evidence="API topapi/user/listadmin (sys_level 2)",
-        references=References(pdpo=["DPP4"], iso27001=["A.5.15", "A.8.2"], cis_v8=["5.4", "6.8"]),
     )
     requires = (SectionName.ADMINS,)
 

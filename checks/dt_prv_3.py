@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from dingscan.check import CheckMetadata, RuleCheck, admin_resource
-from dingscan.findings import References, Resource, Severity
+from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
 
@@ -26,7 +26,6 @@ class OrgWideSubAdmins(RuleCheck):
             "approval on record."
         ),
         evidence="API topapi/user/listadmin + topapi/user/get_admin_scope (dept_ids contains 1)",
-        references=References(pdpo=["DPP4"], iso27001=["A.5.15", "A.8.2"], cis_v8=["6.8"]),
     )
     requires = (
         SectionName.ADMINS,

@@ -14,7 +14,7 @@ unsound account the rest shows still fails (the evidence says which criteria wer
 from collections.abc import Iterable, Iterator
 
 from dingscan.check import CheckMetadata, Outcome, RuleCheck
-from dingscan.findings import References, Resource, Severity
+from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy, on_domains
 from dingscan.snapshot import SectionName, SectionStatus, Snapshot, User, latest_departures
 
@@ -37,9 +37,6 @@ class AdminAccountsSound(RuleCheck):
         evidence=(
             "API topapi/user/listadmin joined with topapi/v2/user/list (active, email, org_email, "
             "exclusive_account_type), /v1.0/contact/empLeaveRecords and topapi/inactive/user/v2/get"
-        ),
-        references=References(
-            pdpo=["DPP4"], iso27001=["A.5.16", "A.5.18", "A.8.2"], cis_v8=["5.3", "5.4", "6.2"]
         ),
     )
     requires = (SectionName.ADMINS,)

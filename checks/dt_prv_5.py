@@ -7,7 +7,7 @@ one but not the other is named, saying which side has it. When the system roles 
 """
 
 from dingscan.check import Check, CheckMetadata, Outcome
-from dingscan.findings import References, Resource, Severity
+from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
 
@@ -30,7 +30,6 @@ class AdminListMatchesRoles(Check):
             "userid, remove the stray role membership or administrator entry so both views match."
         ),
         evidence="API topapi/user/listadmin (sys_level) + topapi/role/list and topapi/role/simplelist (主管理员, 子管理员)",
-        references=References(pdpo=["DPP4"], iso27001=["A.5.15", "A.5.18", "A.8.2"], cis_v8=["5.1", "6.8"]),
     )
     requires = (SectionName.ADMINS, SectionName.ROLES)
 

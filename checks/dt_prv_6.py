@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from dingscan.check import CheckMetadata, Outcome, RuleCheck, user_resource
-from dingscan.findings import References, Resource, Severity
+from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
 
@@ -29,7 +29,6 @@ class SeparationOfDuties(RuleCheck):
             "named, or record an approved exception by changing conflicting_roles in the policy."
         ),
         evidence="API topapi/role/list + topapi/role/simplelist, against the policy's conflicting_roles",
-        references=References(pdpo=["DPP4"], iso27001=["A.5.3", "A.5.15"], cis_v8=["6.8"]),
     )
     requires = (SectionName.ROLES,)
     pass_message = "none of {checked} holders of the listed roles holds a conflicting pair"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from dingscan.attestations import TemporaryGrant
 from dingscan.check import Check, CheckMetadata, Outcome, user_resource
-from dingscan.findings import References, Resource, Severity
+from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
 
@@ -32,7 +32,6 @@ class TemporaryAccessRevoked(Check):
             "approval."
         ),
         evidence="attestation register temporary_access + API topapi/role/simplelist and topapi/v2/user/list (dept_id_list)",
-        references=References(pdpo=["DPP4"], iso27001=["A.5.15", "A.5.18"], cis_v8=["6.1", "6.2"]),
     )
     requires = (SectionName.ATTESTATIONS, SectionName.ROLES, SectionName.USERS)
 

@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from dingscan.findings import CheckPack, References, Resource, Severity, Status
+from dingscan.findings import CheckPack, Resource, Severity, Status
 from dingscan.policy import Policy
 from dingscan.snapshot import Admin, SectionName, Snapshot, User
 
@@ -56,7 +56,6 @@ class CheckMetadata(BaseModel):
     rationale: str
     remediation: str
     evidence: str = Field(description="Where the evidence comes from: API endpoints, attestation")
-    references: References
 
     @field_validator("control_id")
     @classmethod

@@ -30,6 +30,7 @@ from dingscan.evidence import BundleError, Pseudonymiser, SigningError, read_bun
 from dingscan.evidence.bundle import SignatureCheck
 from dingscan.exitcodes import ExitCode, exit_code_for
 from dingscan.findings import FindingsDocument
+from dingscan.frameworks import FrameworkError, framework_named
 from dingscan.fsutil import atomic_write_text, probe_writable_folder
 from dingscan.inputs import JudgementInputs
 from dingscan.logs import configure_logging
@@ -57,6 +58,7 @@ _USER_ERRORS = (
     BundleError,
     SigningError,
     CheckLoadError,
+    FrameworkError,
     FileExistsError,
 )
 
@@ -188,6 +190,11 @@ def _parser() -> argparse.ArgumentParser:
     report.set_defaults(command=_report)
 
     checks = commands.add_parser("checks", help="list the loaded checks")
+    checks.add_argument(
+        "--framework",
+        metavar="ID",
+        help="only the controls mapped in this framework (pdpo, iso27001, cis_v8, pipl, ...), with their references",
+    )
     _checks_option(checks)
     checks.set_defaults(command=_list_checks)
 
@@ -409,7 +416,8 @@ def _findings_document(text: str | bytes, origin: Path) -> FindingsDocument:
 
 
 def _list_checks(args: argparse.Namespace) -> ExitCode:
-    sys.stdout.write(render_check_list(_checks(args)))
+    framework = framework_named(args.framework) if args.framework else None
+    sys.stdout.write(render_check_list(_checks(args), framework))
     return ExitCode.OK
 
 

@@ -38,6 +38,7 @@ from dingscan.check import Check, Outcome, control_sort_key
 from dingscan.client.errors import one_line
 from dingscan.contract import contract_problems
 from dingscan.findings import CheckPack, Finding, Status
+from dingscan.frameworks import builtin_frameworks, references_for, validate_frameworks
 from dingscan.policy import Policy
 from dingscan.resources import packaged_path
 from dingscan.snapshot import Section, SectionName, SectionStatus, SectionUnavailable, Snapshot
@@ -71,6 +72,7 @@ def load_checks(directories: Sequence[Path] = (), *, plugins: bool = True) -> li
         (list(_modules_in(directory)), _folder_pack(str(directory), directory)) for directory in directories
     ]
     checks: dict[str, tuple[Check, str]] = {}
+    builtin_ids: list[str] = []
     for modules, pack in packs:
         for module in modules:
             file = getattr(module, "__file__", None)
@@ -88,6 +90,9 @@ def load_checks(directories: Sequence[Path] = (), *, plugins: bool = True) -> li
                 check = check_class()
                 check.pack = pack
                 checks[control_id] = (check, str(origin))
+                if pack is builtin_pack:
+                    builtin_ids.append(control_id)
+    validate_frameworks(builtin_frameworks(), builtin_ids)
     return [checks[c][0] for c in sorted(checks, key=control_sort_key)]
 
 
@@ -197,7 +202,7 @@ def run_check(check: Check, snapshot: Snapshot, policy: Policy) -> Finding:
         resources=outcome.resources,
         evidence=outcome.evidence,
         remediation=meta.remediation,
-        references=meta.references,
+        references=references_for(meta.control_id),
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 
 class Status(StrEnum):
@@ -46,15 +46,6 @@ class Resource(_Frozen):
     evidence: dict[str, Any] = Field(default_factory=dict)
 
 
-class References(_Frozen):
-    """Where a control comes from and what it maps to; mappings are data, not code."""
-
-    pdpo: list[str] = Field(default_factory=list, description="PDPO data protection principles, e.g. 'DPP4'")
-    iso27001: list[str] = Field(default_factory=list, description="ISO/IEC 27001:2022 Annex A controls")
-    cis_v8: list[str] = Field(default_factory=list, description="CIS Controls v8 safeguards")
-    urls: list[str] = Field(default_factory=list)
-
-
 class Finding(_Frozen):
     uid: str = Field(description="Stable across scans of the same tenant: sha256(corp_id, control_id)")
     control_id: str
@@ -66,7 +57,11 @@ class Finding(_Frozen):
     resources: list[Resource] = Field(default_factory=list)
     evidence: dict[str, Any] = Field(default_factory=dict)
     remediation: str
-    references: References
+    references: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="The control's references in each framework, by framework id (pdpo, iso27001, "
+        "cis_v8, pipl, ...; frameworks/*.yaml); an empty list: not mapped in that framework",
+    )
 
 
 class Tool(_Frozen):

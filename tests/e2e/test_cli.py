@@ -146,13 +146,13 @@ def test_unknown_option_is_a_usage_error(capsys) -> None:  # type: ignore[no-unt
 
 PLUGIN_WITHOUT_REQUIRES = """
 from dingscan.check import Check, CheckMetadata, Outcome
-from dingscan.findings import References, Severity
+from dingscan.findings import Severity
 
 
 class OrgNamed(Check):
     metadata = CheckMetadata(
         control_id="ACME.ORG.1", title="t", severity=Severity.LOW, rationale="r", remediation="m",
-        evidence="e", references=References(),
+        evidence="e",
     )
 
     def evaluate(self, snapshot, policy):

@@ -14,13 +14,13 @@ from dingscan.exitcodes import ExitCode
 PLUGIN = """
 import threading
 from dingscan.check import Check, CheckMetadata
-from dingscan.findings import References, Severity
+from dingscan.findings import Severity
 
 
 def meta(control_id):
     return CheckMetadata(
         control_id=control_id, title="plugin", severity=Severity.LOW, rationale="r", remediation="r",
-        evidence="none", references=References(),
+        evidence="none",
     )
 
 

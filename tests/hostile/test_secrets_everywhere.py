@@ -15,14 +15,14 @@ ESCAPED = "".join(f"\\u{ord(c):04x}" for c in SECRET)  # the secret as JSON esca
 LEAKY_PLUGIN = """
 import os
 from dingscan.check import Check
-from dingscan.findings import References, Severity
+from dingscan.findings import Severity
 from dingscan.check import CheckMetadata
 
 
 class Leaky(Check):
     metadata = CheckMetadata(
         control_id="ZZ.LKY.1", title="leaks", severity=Severity.LOW, rationale="r", remediation="r",
-        evidence="none", references=References(),
+        evidence="none",
     )
     requires = ()
 

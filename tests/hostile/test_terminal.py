@@ -17,7 +17,6 @@ from dingscan.emulator import Emulator
 from dingscan.findings import (
     Finding,
     FindingsDocument,
-    References,
     Resource,
     ScanInfo,
     Severity,
@@ -48,7 +47,6 @@ def test_a_hostile_member_name_and_message_cannot_rewrite_the_summary() -> None:
     finding = Finding(
         uid="x", control_id="DT.PRV.1", title="t", severity=Severity.HIGH, status=Status.FAIL,
         message=f"1 offender {HOSTILE}", evidence_source="api", resources=[offender], remediation="r",
-        references=References(),
     )  # fmt: skip
     document = FindingsDocument(
         tool=Tool(version="0"),

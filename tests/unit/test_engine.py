@@ -5,7 +5,7 @@ import pytest
 
 from dingscan.check import Check, CheckMetadata, Outcome, control_sort_key
 from dingscan.engine import CheckLoadError, load_checks, run_check
-from dingscan.findings import References, Severity, Status
+from dingscan.findings import Severity, Status
 from dingscan.policy import Policy
 from dingscan.snapshot import Section, SectionName, SectionStatus
 from factories import snapshot
@@ -13,7 +13,7 @@ from factories import snapshot
 LOCAL_CHECK = dedent(
     """
     from dingscan.check import Check, CheckMetadata, Outcome, control_sort_key
-    from dingscan.findings import References, Severity
+    from dingscan.findings import Severity
     from dingscan.snapshot import SectionName
 
 
@@ -25,7 +25,6 @@ LOCAL_CHECK = dedent(
             rationale="r",
             remediation="m",
             evidence="API authInfos",
-            references=References(pdpo=["DPP4"], iso27001=["A.5.1"], cis_v8=["1.1"]),
         )
         requires = (SectionName.ORG,)
 
@@ -75,7 +74,6 @@ class _Crashes(Check):
         rationale="r",
         remediation="m",
         evidence="e",
-        references=References(pdpo=["DPP4"]),
     )
     requires = (SectionName.USERS,)
 
@@ -170,9 +168,9 @@ BROKEN_PACKS = {
     "bad control id": (LOCAL_CHECK.replace('"ACME.ORG.1"', '"acme-org-1"'), "ValidationError"),
     "misspelt attestation": (
         "from dingscan.attested import AttestedCheck\nfrom dingscan.check import CheckMetadata\n"
-        "from dingscan.findings import References, Severity\n\n\nclass Trained(AttestedCheck):\n"
+        "from dingscan.findings import Severity\n\n\nclass Trained(AttestedCheck):\n"
         "    metadata = CheckMetadata(control_id='ACME.GOV.1', title='t', severity=Severity.LOW,\n"
-        "        rationale='r', remediation='m', evidence='e', references=References())\n"
+        "        rationale='r', remediation='m', evidence='e')\n"
         "    attestation = 'security_trainings'\n",
         "attestation key 'security_trainings' is not a key of the attestation file",
     ),
