@@ -41,7 +41,7 @@ class ExternalGroupsRestricted(AttestedCheck):
 
     def evaluate(self, snapshot: Snapshot, policy: Policy) -> Outcome:
         outcome = super().evaluate(snapshot, policy)
-        return outcome.model_copy(update={"evidence": {**outcome.evidence, **_external_groups(snapshot)}})
+        return outcome.extended(**_external_groups(snapshot))
 
 
 def _external_groups(snapshot: Snapshot) -> dict[str, Any]:

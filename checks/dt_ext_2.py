@@ -8,7 +8,7 @@ so a re-hired follower is flagged too: reassigning the contact settles it either
 
 from collections.abc import Iterable
 
-from dingscan.check import CheckMetadata, RuleCheck
+from dingscan.check import CheckMetadata, RuleCheck, departure
 from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot, latest_departures
@@ -48,8 +48,7 @@ class ExternalContactsContained(RuleCheck):
                 reasons.append("shared with the whole organisation (department 1)")
             if contact.follower_user_id and (record := left.get(contact.follower_user_id)):
                 reasons.append(
-                    f"followed by {record.name or record.userid} ({record.userid}), "
-                    f"who left on {record.leave_time:%Y-%m-%d}"
+                    f"followed by {record.name or record.userid} ({record.userid}), who {departure(record)}"
                 )
             if reasons:
                 yield Resource(

@@ -14,7 +14,7 @@ from typing import Any
 
 from dingscan.attestations import Attestation, SsoStatement
 from dingscan.attested import AttestedCheck, attestation_evidence, attested_by
-from dingscan.check import CheckMetadata, Outcome, user_resource
+from dingscan.check import CheckMetadata, Outcome, has_enterprise_accounts, user_resource, without_sso
 from dingscan.findings import Resource, Severity, Status
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
@@ -56,7 +56,7 @@ class SsoEnforced(AttestedCheck):
                 **coverage,
                 attestation=outcome.message,
             )
-        return outcome.model_copy(update={"evidence": {**outcome.evidence, **coverage}})
+        return outcome.extended(**coverage)
 
     def judge(self, statement: Attestation, snapshot: Snapshot, policy: Policy) -> Outcome:
         if not isinstance(statement, SsoStatement):
@@ -91,7 +91,7 @@ class SsoEnforced(AttestedCheck):
 def _sso_coverage(snapshot: Snapshot, policy: Policy) -> tuple[list[Resource], dict[str, Any]]:
     """Active non-exempt members not on SSO (where enterprise accounts exist), and the coverage."""
     users = snapshot.users.get()
-    if not any(u.exclusive_account for u in users):
+    if not has_enterprise_accounts(users):
         return [], {"enterprise_accounts": False}
     exempt = set(policy.break_glass_accounts)
     active = [u for u in users if u.active is True]
@@ -99,7 +99,7 @@ def _sso_coverage(snapshot: Snapshot, policy: Policy) -> tuple[list[Resource], d
     offenders = [
         user_resource(
             u,
-            f"active member signs in without SSO (account type: {u.exclusive_account_type or 'personal DingTalk account'})",
+            f"active member {without_sso(u)}",
             exclusive_account=u.exclusive_account,
             exclusive_account_type=u.exclusive_account_type,
         )

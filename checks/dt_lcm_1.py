@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from dingscan.check import CheckMetadata, RuleCheck, user_resource
+from dingscan.check import CheckMetadata, RuleCheck, departure, user_resource
 from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot, latest_departures
@@ -43,10 +43,9 @@ class LeaversRemoved(RuleCheck):
             user = members.get(userid)
             if user is None or user.rejoined_after(record):
                 continue
-            left = f"left on {record.leave_time:%Y-%m-%d} ({record.leave_reason or 'reason unknown'})"
             yield user_resource(
                 user,
-                f"{left} but is still a member{'' if user.hired_at else UNDATED}",
+                f"{departure(record)} but is still a member{'' if user.hired_at else UNDATED}",
                 leave_time=record.leave_time.isoformat(),
                 leave_reason=record.leave_reason,
                 hired_at=user.hired_at.isoformat() if user.hired_at else None,

@@ -34,14 +34,10 @@ class NeverActivatedAccounts(RuleCheck):
         undated = sorted(u.userid for u in snapshot.users.get() if u.active is False and u.hired_at is None)
         if not undated:
             return outcome
-        return outcome.model_copy(
-            update={
-                "message": (
-                    f"{outcome.message}; {len(undated)} unactivated members have no hire date "
-                    "(hired_date) to judge how long they have waited: confirm them in the admin console"
-                ),
-                "evidence": {**outcome.evidence, "undated_never_activated": undated},
-            }
+        return outcome.extended(
+            f"{len(undated)} unactivated members have no hire date (hired_date) to judge how long "
+            "they have waited: confirm them in the admin console",
+            undated_never_activated=undated,
         )
 
     def examined(self, snapshot: Snapshot, policy: Policy) -> int:

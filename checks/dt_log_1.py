@@ -39,12 +39,7 @@ class AuditLogRetention(AttestedCheck):
         """The attestation decides; the probe is added to whatever it says, never replacing it."""
         outcome = super().evaluate(snapshot, policy)
         remark, probe = _probe(snapshot)
-        return outcome.model_copy(
-            update={
-                "message": f"{outcome.message}; {remark}" if remark else outcome.message,
-                "evidence": {**outcome.evidence, "audit_log_probe": probe},
-            }
-        )
+        return outcome.extended(remark, audit_log_probe=probe)
 
     def judge(self, statement: Attestation, snapshot: Snapshot, policy: Policy) -> Outcome:
         if not isinstance(statement, RetentionStatement):

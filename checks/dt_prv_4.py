@@ -13,7 +13,15 @@ unsound account the rest shows still fails (the evidence says which criteria wer
 
 from collections.abc import Iterable, Iterator
 
-from dingscan.check import CheckMetadata, Outcome, RuleCheck
+from dingscan.check import (
+    CheckMetadata,
+    Outcome,
+    RuleCheck,
+    admin_resource,
+    departure,
+    has_enterprise_accounts,
+    without_sso,
+)
 from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy, on_domains
 from dingscan.snapshot import SectionName, SectionStatus, Snapshot, User, latest_departures
@@ -65,7 +73,7 @@ class AdminAccountsSound(RuleCheck):
             "sso": NOT_CHECKED
             if users is None
             else "checked"
-            if _has_enterprise_accounts(users)
+            if has_enterprise_accounts(users)
             else "skipped: no enterprise accounts",
             "leavers": "checked against leave records of the last 365 days"
             if snapshot.leave_records.known() is not None
@@ -74,14 +82,14 @@ class AdminAccountsSound(RuleCheck):
             if dormancy
             else NOT_CHECKED,
         }
-        return outcome.model_copy(update={"evidence": {**outcome.evidence, "criteria": criteria}})
+        return outcome.extended(criteria=criteria)
 
     def examined(self, snapshot: Snapshot, policy: Policy) -> int:
         return len(snapshot.admins.get())
 
     def offenders(self, snapshot: Snapshot, policy: Policy) -> Iterable[Resource]:
         users = {u.userid: u for u in snapshot.users.known() or []}
-        enterprise = _has_enterprise_accounts(users.values())
+        enterprise = has_enterprise_accounts(users.values())
         emails = _emails_known(snapshot)
         left = latest_departures(snapshot.leave_records.known() or [])
         dormancy = snapshot.dormancy.known()
@@ -93,30 +101,21 @@ class AdminAccountsSound(RuleCheck):
             if user is None and whole_directory:
                 reasons.append("not in the directory (listed by listadmin only)")
             if (record := left.get(admin.userid)) and not (user and user.rejoined_after(record)):
-                reasons.append(
-                    f"left on {record.leave_time:%Y-%m-%d} ({record.leave_reason or 'reason unknown'})"
-                )
+                reasons.append(departure(record))
             if dormancy and admin.userid in dormancy.dormant_userids:
                 reasons.append(f"no login from {dormancy.first_day} to {dormancy.last_day}")
             if reasons:
-                yield Resource(
-                    type="admin",
-                    id=admin.userid,
-                    name=(user.name if user else record.name if record else "") or None,
-                    detail="; ".join(reasons),
-                    evidence={
-                        "sys_level": admin.sys_level,
-                        "dept_ids": user.dept_ids if user else None,
-                        "reasons": reasons,
-                    },
+                yield admin_resource(
+                    admin,
+                    users,
+                    "; ".join(reasons),
+                    known_as=record.name if record else None,
+                    dept_ids=user.dept_ids if user else None,
+                    reasons=reasons,
                 )
 
 
 NOT_CHECKED = "not checked: its data was not collected"
-
-
-def _has_enterprise_accounts(users: Iterable[User]) -> bool:
-    return any(u.exclusive_account for u in users)
 
 
 def _emails_known(snapshot: Snapshot) -> bool:
@@ -133,4 +132,4 @@ def _account_faults(user: User, policy: Policy, enterprise: bool, emails: bool) 
         if foreign := [a for a in user.addresses if not on_domains(a, policy.corporate_domains)]:
             yield f"address not on a corporate domain: {', '.join(foreign)}"
     if enterprise and not user.uses_sso and user.userid not in policy.break_glass_accounts:
-        yield f"signs in without SSO (account type: {user.exclusive_account_type or 'personal DingTalk account'})"
+        yield without_sso(user)

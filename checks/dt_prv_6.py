@@ -41,10 +41,8 @@ class SeparationOfDuties(RuleCheck):
         configured = {name for pair in policy.conflicting_roles for name in pair}
         not_found = sorted(configured - {r.name for r in snapshot.roles.get()})
         evidence = {"pairs": [list(p) for p in policy.conflicting_roles], "roles_not_found": not_found}
-        note = f" (roles not in the tenant: {', '.join(not_found)})" if not_found else ""
-        return outcome.model_copy(
-            update={"message": outcome.message + note, "evidence": {**outcome.evidence, **evidence}}
-        )
+        note = f"roles not in the tenant: {', '.join(not_found)}" if not_found else None
+        return outcome.extended(note, **evidence)
 
     def examined(self, snapshot: Snapshot, policy: Policy) -> int:
         return len(_held_roles(snapshot, policy))

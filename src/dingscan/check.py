@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dingscan.findings import CheckPack, Resource, Severity, Status
 from dingscan.policy import Policy
-from dingscan.snapshot import Admin, SectionName, Snapshot, User
+from dingscan.snapshot import Admin, LeaveRecord, SectionName, Snapshot, User
 
 CONTROL_ID = re.compile(r"^[A-Z]{2,}\.[A-Z]{3}\.\d+$")
 
@@ -91,6 +91,11 @@ class Outcome(BaseModel):
     def not_applicable(cls, message: str, **evidence: Any) -> Outcome:
         return cls(status=Status.NOT_APPLICABLE, message=message, evidence=evidence)
 
+    def extended(self, remark: str | None = None, **evidence: Any) -> Outcome:
+        """The same verdict with more evidence and, when given, a remark after its message."""
+        message = f"{self.message}; {remark}" if remark else self.message
+        return self.model_copy(update={"message": message, "evidence": {**self.evidence, **evidence}})
+
 
 class Check(ABC):
     metadata: ClassVar[CheckMetadata]
@@ -155,13 +160,31 @@ def member_role(is_admin: bool | None) -> str:
     return "administrator" if is_admin else "member"
 
 
-def admin_resource(admin: Admin, users: Mapping[str, User], detail: str, **evidence: Any) -> Resource:
-    """An administrator named by userid, with the name from the directory when it was collected."""
+def admin_resource(
+    admin: Admin, users: Mapping[str, User], detail: str, *, known_as: str | None = None, **evidence: Any
+) -> Resource:
+    """An administrator named by userid, with the name from the directory when it was collected
+    (else ``known_as``, a name from another record such as a leave record)."""
     user = users.get(admin.userid)
     return Resource(
         type="admin",
         id=admin.userid,
-        name=(user.name if user else None) or None,
+        name=(user.name if user else None) or known_as or None,
         detail=detail,
         evidence={"sys_level": admin.sys_level, **evidence},
     )
+
+
+def has_enterprise_accounts(users: Iterable[User]) -> bool:
+    """The tenant has 专属账号 (enterprise accounts): only then can SSO be required of everyone."""
+    return any(u.exclusive_account for u in users)
+
+
+def without_sso(user: User) -> str:
+    """Why a member's sign-in is a fault where enterprise accounts exist, naming the account type."""
+    return f"signs in without SSO (account type: {user.exclusive_account_type or 'personal DingTalk account'})"
+
+
+def departure(record: LeaveRecord) -> str:
+    """``left on 2026-09-30 (leave)``: a leave record as findings state it."""
+    return f"left on {record.leave_time:%Y-%m-%d} ({record.leave_reason or 'reason unknown'})"

@@ -38,7 +38,7 @@ def test_contact_followed_by_a_leaver_is_flagged_with_both_reasons() -> None:
     finding = evaluate("DT.EXT.2", snapshot(external_contacts=contacts, leave_records=[LEAVER]))
     assert finding.status is Status.FAIL
     assert finding.resources[0].detail == (
-        "shared with the whole organisation (department 1); followed by Ivan (u9), who left on 2026-10-01"
+        "shared with the whole organisation (department 1); followed by Ivan (u9), who left on 2026-10-01 (leave)"
     )
 
 

@@ -44,7 +44,7 @@ def test_configured_role_missing_from_the_tenant_is_reported() -> None:
     finding = evaluate("DT.PRV.6", snapshot(roles=[role(1, "人事", "u1")]), HR_FINANCE)
     assert finding.status is Status.PASS
     assert finding.evidence["roles_not_found"] == ["审计", "财务"]
-    assert finding.message.endswith("(roles not in the tenant: 审计, 财务)")
+    assert finding.message.endswith("; roles not in the tenant: 审计, 财务")
 
 
 def test_no_pairs_configured_is_not_applicable() -> None:
