@@ -1,7 +1,8 @@
 """DT.EXT.2 — external contacts are not shared with everyone, nor left with leavers.
 
 A contact shared with department 1 is visible to the whole organisation. A contact whose
-follower (负责人) appears in the leave records of the last 365 days has nobody responsible for it.
+follower (负责人) appears in the leave records (of the window the section records: a year) has
+nobody responsible for it.
 Leave records alone cannot tell a re-hired follower from a leaver (the users list is not read),
 so a re-hired follower is flagged too: reassigning the contact settles it either way.
 """
@@ -11,7 +12,7 @@ from collections.abc import Iterable
 from dingscan.check import CheckMetadata, RuleCheck, departure
 from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
-from dingscan.snapshot import SectionName, Snapshot, latest_departures
+from dingscan.snapshot import SectionName, Snapshot
 
 WHOLE_ORG = 1
 
@@ -41,7 +42,7 @@ class ExternalContactsContained(RuleCheck):
         return len(snapshot.external_contacts.get())
 
     def offenders(self, snapshot: Snapshot, policy: Policy) -> Iterable[Resource]:
-        left = latest_departures(snapshot.leave_records.get())
+        left = snapshot.leave_records.get().latest()
         for contact in snapshot.external_contacts.get():
             reasons = []
             if WHOLE_ORG in contact.share_dept_ids:

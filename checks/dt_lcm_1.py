@@ -1,11 +1,11 @@
-"""DT.LCM.1 — nobody who left in the last 365 days is still in the directory."""
+"""DT.LCM.1 — nobody who left within the leave records' window (a year) is still in the directory."""
 
 from collections.abc import Iterable
 
 from dingscan.check import CheckMetadata, RuleCheck, departure, user_resource
 from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
-from dingscan.snapshot import SectionName, Snapshot, latest_departures
+from dingscan.snapshot import SectionName, Snapshot
 
 #: Most directory records carry no ``hired_date``: the leaver stays listed (someone must look),
 #: and the reviewer learns which question the scan could not answer.
@@ -31,15 +31,18 @@ class LeaversRemoved(RuleCheck):
         evidence="API /v1.0/contact/empLeaveRecords (last 365 days) joined with topapi/v2/user/list",
     )
     requires = (SectionName.USERS, SectionName.LEAVE_RECORDS)
-    pass_message = "none of {checked} leavers of the last 365 days is still in the directory"
-    fail_message = "{count} of {checked} leavers of the last 365 days are still in the directory"
+    pass_message = "none of {checked} leavers {window} is still in the directory"
+    fail_message = "{count} of {checked} leavers {window} are still in the directory"
+
+    def wording(self, snapshot: Snapshot, policy: Policy) -> dict[str, str]:
+        return {"window": snapshot.leave_records.get().window}
 
     def examined(self, snapshot: Snapshot, policy: Policy) -> int:
-        return len({r.userid for r in snapshot.leave_records.get()})
+        return len(snapshot.leave_records.get().latest())
 
     def offenders(self, snapshot: Snapshot, policy: Policy) -> Iterable[Resource]:
         members = {u.userid: u for u in snapshot.users.get()}
-        for userid, record in latest_departures(snapshot.leave_records.get()).items():
+        for userid, record in snapshot.leave_records.get().latest().items():
             user = members.get(userid)
             if user is None or user.rejoined_after(record):
                 continue

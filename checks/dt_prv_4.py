@@ -24,7 +24,7 @@ from dingscan.check import (
 )
 from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy, on_domains
-from dingscan.snapshot import SectionName, SectionStatus, Snapshot, User, latest_departures
+from dingscan.snapshot import SectionName, SectionStatus, Snapshot, User
 
 
 class AdminAccountsSound(RuleCheck):
@@ -59,7 +59,11 @@ class AdminAccountsSound(RuleCheck):
 
     def evaluate(self, snapshot: Snapshot, policy: Policy) -> Outcome:
         outcome = super().evaluate(snapshot, policy)
-        users, dormancy = snapshot.users.known(), snapshot.dormancy.known()
+        users, dormancy, leavers = (
+            snapshot.users.known(),
+            snapshot.dormancy.known(),
+            snapshot.leave_records.known(),
+        )
         corporate = (
             "skipped: no corporate_domains in the policy"
             if not policy.corporate_domains
@@ -75,9 +79,7 @@ class AdminAccountsSound(RuleCheck):
             else "checked"
             if has_enterprise_accounts(users)
             else "skipped: no enterprise accounts",
-            "leavers": "checked against leave records of the last 365 days"
-            if snapshot.leave_records.known() is not None
-            else NOT_CHECKED,
+            "leavers": f"checked against leave records {leavers.window}" if leavers else NOT_CHECKED,
             "dormancy": f"no login from {dormancy.first_day} to {dormancy.last_day}"
             if dormancy
             else NOT_CHECKED,
@@ -91,7 +93,8 @@ class AdminAccountsSound(RuleCheck):
         users = {u.userid: u for u in snapshot.users.known() or []}
         enterprise = has_enterprise_accounts(users.values())
         emails = _emails_known(snapshot)
-        left = latest_departures(snapshot.leave_records.known() or [])
+        leavers = snapshot.leave_records.known()
+        left = leavers.latest() if leavers else {}
         dormancy = snapshot.dormancy.known()
         # Absence from a partial users list proves nothing; the engine then refuses the PASS.
         whole_directory = snapshot.users.status is SectionStatus.COLLECTED

@@ -11,6 +11,7 @@ from typing import Any
 
 from dingscan.attestations import Attestations
 from dingscan.check import Check
+from dingscan.collect.lifecycle import LEAVER_LOOKBACK
 from dingscan.engine import load_checks, run_check
 from dingscan.findings import Finding
 from dingscan.policy import Policy
@@ -19,6 +20,8 @@ from dingscan.snapshot import (
     AuditLogProbe,
     AuthScopes,
     Dormancy,
+    LeaveRecord,
+    LeaveRecords,
     OrgInfo,
     Section,
     SectionName,
@@ -34,14 +37,21 @@ CORP_ID = "dingtestcorp"
 def snapshot(**sections: Any) -> Snapshot:
     """A snapshot whose given sections are collected with the given data.
 
-    A value that already is a :class:`Section` is used as it is (to test failures and partials).
+    A value that already is a :class:`Section` is used as it is (to test failures and partials);
+    a list of leave records is given the collector's window (a year up to ``AS_OF``).
     """
+    if isinstance(sections.get("leave_records"), list):
+        sections["leave_records"] = leave_records(*sections["leave_records"])
     values = {k: v if isinstance(v, Section) else Section.collected(v) for k, v in sections.items()}
     return Snapshot(as_of=AS_OF, corp_id=CORP_ID, **values)
 
 
 def failed(reason: str = "app lacks permission qyapi_get_member for /topapi/user/listadmin") -> Section[Any]:
     return Section[Any].failed(reason)
+
+
+def leave_records(*records: LeaveRecord) -> LeaveRecords:
+    return LeaveRecords(since=AS_OF - LEAVER_LOOKBACK, records=list(records))
 
 
 def not_applicable(reason: str = "not available on this edition") -> Section[Any]:
@@ -100,6 +110,7 @@ def empty_data(name: SectionName) -> Any:
         SectionName.AUDIT_LOG_PROBE: AuditLogProbe(
             window_start=datetime(2026, 8, 20, tzinfo=UTC), window_end=datetime(2026, 8, 27, tzinfo=UTC)
         ),
+        SectionName.LEAVE_RECORDS: leave_records(),
         SectionName.ATTESTATIONS: Attestations(),
     }
     return singles.get(name, [])

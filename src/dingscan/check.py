@@ -113,7 +113,8 @@ class RuleCheck(Check):
     """A control that no object may break: FAIL naming every offender, else PASS.
 
     Subclasses yield offenders from :meth:`offenders` and phrase the two messages; ``{count}``
-    and ``{checked}`` (how many objects were examined) are filled in.
+    and ``{checked}`` (how many objects were examined) are filled in, and whatever
+    :meth:`wording` adds (a window the snapshot recorded, say).
     """
 
     pass_message: ClassVar[str]
@@ -127,13 +128,18 @@ class RuleCheck(Check):
     def offenders(self, snapshot: Snapshot, policy: Policy) -> Iterable[Resource]:
         """Every object that breaks the rule, with what convicts it."""
 
+    def wording(self, snapshot: Snapshot, policy: Policy) -> dict[str, str]:
+        """More fields for the two messages; none by default."""
+        return {}
+
     def evaluate(self, snapshot: Snapshot, policy: Policy) -> Outcome:
         checked = self.examined(snapshot, policy)
         offenders = sorted(self.offenders(snapshot, policy), key=lambda r: (r.type, r.id))
+        words = self.wording(snapshot, policy)
         if offenders:
-            message = self.fail_message.format(count=len(offenders), checked=checked)
+            message = self.fail_message.format(count=len(offenders), checked=checked, **words)
             return Outcome.failed(message, offenders, checked=checked, offending=len(offenders))
-        return Outcome.passed(self.pass_message.format(count=0, checked=checked), checked=checked)
+        return Outcome.passed(self.pass_message.format(count=0, checked=checked, **words), checked=checked)
 
 
 def user_resource(user: User, detail: str, **evidence: Any) -> Resource:
@@ -182,7 +188,9 @@ def has_enterprise_accounts(users: Iterable[User]) -> bool:
 
 def without_sso(user: User) -> str:
     """Why a member's sign-in is a fault where enterprise accounts exist, naming the account type."""
-    return f"signs in without SSO (account type: {user.exclusive_account_type or 'personal DingTalk account'})"
+    return (
+        f"signs in without SSO (account type: {user.exclusive_account_type or 'personal DingTalk account'})"
+    )
 
 
 def departure(record: LeaveRecord) -> str:

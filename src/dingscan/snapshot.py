@@ -185,9 +185,20 @@ class LeaveRecord(_Record):
     leave_reason: str | None = None
 
 
-def latest_departures(records: list[LeaveRecord]) -> dict[str, LeaveRecord]:
-    """Each leaver's most recent leave record, by userid (people can leave more than once)."""
-    return {r.userid: r for r in sorted(records, key=lambda r: r.leave_time)}
+class LeaveRecords(_Record):
+    """Leave records (``empLeaveRecords``) of the window the collector asked for: checks say
+    "left since ``since``" from here, never from a constant of their own."""
+
+    since: datetime
+    records: list[LeaveRecord] = Field(default_factory=list)
+
+    @property
+    def window(self) -> str:
+        return f"since {self.since:%Y-%m-%d}"
+
+    def latest(self) -> dict[str, LeaveRecord]:
+        """Each leaver's most recent leave record, by userid (people can leave more than once)."""
+        return {r.userid: r for r in sorted(self.records, key=lambda r: r.leave_time)}
 
 
 class Dormancy(_Record):
@@ -266,7 +277,7 @@ class Snapshot(BaseModel):
     external_contacts: Section[list[ExternalContact]] = NOT_COLLECTED
     partner_orgs: Section[list[PartnerOrg]] = NOT_COLLECTED
     apps: Section[list[App]] = NOT_COLLECTED
-    leave_records: Section[list[LeaveRecord]] = NOT_COLLECTED
+    leave_records: Section[LeaveRecords] = NOT_COLLECTED
     dormancy: Section[Dormancy] = NOT_COLLECTED
     dimissions: Section[list[Dimission]] = NOT_COLLECTED
     audit_log_probe: Section[AuditLogProbe] = NOT_COLLECTED

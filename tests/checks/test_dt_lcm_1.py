@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
 from dingscan.findings import Status
-from dingscan.snapshot import LeaveRecord
+from dingscan.snapshot import LeaveRecord, LeaveRecords
 from factories import evaluate, failed, snapshot, user
 
 LEFT = datetime(2026, 11, 5, tzinfo=UTC)
@@ -31,3 +31,9 @@ def test_rehired_after_leaving_is_not_a_forgotten_account() -> None:
 
 def test_leave_records_not_collected_is_error() -> None:
     assert evaluate("DT.LCM.1", snapshot(users=[user("u1")], leave_records=failed())).status is Status.ERROR
+
+
+def test_the_window_in_the_verdict_is_the_one_the_section_recorded() -> None:
+    records = LeaveRecords(since=datetime(2026, 5, 1, tzinfo=UTC), records=[leaver("x9")])
+    finding = evaluate("DT.LCM.1", snapshot(users=[user("x9")], leave_records=records))
+    assert finding.message == "1 of 1 leavers since 2026-05-01 are still in the directory"

@@ -15,7 +15,7 @@ from typing import Any
 from dingscan.client import endpoints as ep
 from dingscan.client.paging import Caller, items_at, next_token_pages, offset_pages
 from dingscan.collect.base import from_epoch_ms
-from dingscan.snapshot import Dimission, Dormancy, LeaveRecord, Section
+from dingscan.snapshot import Dimission, Dormancy, LeaveRecord, LeaveRecords, Section
 
 LEAVER_LOOKBACK = timedelta(days=365)
 HR_BATCH = 50  # dismissions maxResults and dimissionInfos userIdList are capped at 50
@@ -24,10 +24,12 @@ CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 DATA_READY_HOUR = 9
 
 
-async def collect_leave_records(client: Caller, as_of: datetime) -> Section[list[LeaveRecord]]:
-    params = {"startTime": _iso(as_of - LEAVER_LOOKBACK), "endTime": _iso(as_of)}
+async def collect_leave_records(client: Caller, as_of: datetime) -> Section[LeaveRecords]:
+    since = as_of - LEAVER_LOOKBACK
+    params = {"startTime": _iso(since), "endTime": _iso(as_of)}
     pages = next_token_pages(client, ep.LEAVE_RECORDS, params, items="records", max_results=50)
-    return Section.collected([_leave_record(raw) async for page in pages for raw in page])
+    records = [_leave_record(raw) async for page in pages for raw in page]
+    return Section.collected(LeaveRecords(since=since, records=records))
 
 
 async def collect_dimissions(client: Caller) -> Section[list[Dimission]]:
