@@ -98,7 +98,11 @@ class ApprovedApp(BaseModel):
 
     app_id: int
     name: str
-    approved_scopes: list[str] = Field(default_factory=list)
+    approved_scopes: list[str] = Field(
+        default_factory=list,
+        description="For reviewers: what the approver accepted. DingTalk does not expose the "
+        "permissions an app was granted, so no check compares them.",
+    )
     approved_by: str
     reviewed_on: date
 

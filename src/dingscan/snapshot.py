@@ -95,7 +95,6 @@ class OrgInfo(_Record):
 class Department(_Record):
     dept_id: int
     name: str
-    parent_id: int | None = None
     from_union_org: bool | None = None  # mirrored from a partner org (see union_signal); None = unknown
     union_corp_id: str | None = None  # the partner org it is mirrored from, never the tenant itself
     union_signal: str | None = None  # the department/get field(s) that showed the partner link
@@ -146,7 +145,6 @@ class Admin(_Record):
 class RoleMember(_Record):
     userid: str
     name: str = ""
-    manage_scope_dept_ids: list[int] = Field(default_factory=list)
 
 
 class Role(_Record):

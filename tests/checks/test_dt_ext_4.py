@@ -3,10 +3,8 @@ from dingscan.snapshot import Department, Section
 from factories import admin, evaluate, failed, snapshot, user
 
 ROOT = Department(dept_id=1, name="(root)", from_union_org=False)
-OWN = Department(dept_id=10, name="IT", parent_id=1, from_union_org=False)
-MIRRORED = Department(
-    dept_id=20, name="Supplier Ops", parent_id=1, from_union_org=True, union_corp_id="ding_sup"
-)
+OWN = Department(dept_id=10, name="IT", from_union_org=False)
+MIRRORED = Department(dept_id=20, name="Supplier Ops", from_union_org=True, union_corp_id="ding_sup")
 DEPARTMENTS = [ROOT, OWN, MIRRORED]
 
 
@@ -58,7 +56,7 @@ def test_both_signals_are_listed_in_one_resource() -> None:
 
 
 def test_unread_department_flags_cannot_pass_but_cannot_hide_a_conviction() -> None:
-    unread = Department(dept_id=30, name="Sales", parent_id=1)  # from_union_org unknown
+    unread = Department(dept_id=30, name="Sales")  # from_union_org unknown
     partial = Section.partial([ROOT, MIRRORED, unread], "details of departments [30] are outside the scope")
     cleared = snapshot(
         admin_details=True, admins=[admin("s1")], users=[user("s1", dept_ids=[30])], departments=partial

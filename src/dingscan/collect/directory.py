@@ -140,11 +140,9 @@ async def _scoped(call: Awaitable[T]) -> T | None:
 
 
 def _department(raw: dict[str, Any]) -> Department:
-    parent = raw.get("parent_id")
     return Department(
         dept_id=int(raw["dept_id"]),
         name=str(raw.get("name", "")),
-        parent_id=int(parent) if parent is not None else None,
         from_union_org=as_bool(raw.get("from_union_org")),
     )
 

@@ -35,5 +35,4 @@ def _member(raw: dict[str, Any]) -> RoleMember:
     return RoleMember(
         userid=str(raw["userid"]),
         name=str(raw.get("name", "")),
-        manage_scope_dept_ids=[int(s["dept_id"]) for s in raw.get("manageScopes") or []],
     )
