@@ -8,8 +8,10 @@ compares the findings with a fault-free scan of the same tenant (the *baseline*)
 - ``token_expired`` on a data endpoint is injected once: the client refreshes the token and the
   findings must be identical; on the token endpoint itself it is permanent;
 - permanent kinds (permission, quota, unreadable answers) are injected on every call to the path:
-  exactly the controls that need the lost sections become ERROR, with a reason naming the path
-  (and the permission point), every other control keeps its finding;
+  exactly the controls that require the lost sections become ERROR, with a reason naming the path
+  (and the permission point); a control the lost sections only enrich keeps a FAIL the rest of
+  the data proves (saying what could not be checked) or becomes ERROR; which sections an
+  endpoint's loss takes down comes from the section registry; every other control keeps its finding;
 - fatal kinds (the IP-ban answers) abort the scan with a one-line reason.
 
 No cell may produce a PASS the baseline does not have, crash, or run longer than a bound.
