@@ -108,6 +108,12 @@ def references_for(control_id: str, frameworks: Iterable[Framework] | None = Non
     }
 
 
+def reference_labels(references: Mapping[str, list[str]]) -> list[str]:
+    """A finding's references as reports print them: 'PDPO DPP4', 'ISO/IEC 27001:2022 A.5.15', ..."""
+    names = {f.id: f.name for f in builtin_frameworks()}
+    return [f"{names.get(fid, fid)} {ref}" for fid, refs in references.items() for ref in refs]
+
+
 def framework_named(framework_id: str) -> Framework:
     by_id: Mapping[str, Framework] = {f.id: f for f in builtin_frameworks()}
     if framework_id not in by_id:

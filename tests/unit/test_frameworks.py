@@ -12,6 +12,7 @@ from dingscan.frameworks import (
     builtin_frameworks,
     frameworks_dir,
     load_frameworks,
+    reference_labels,
     validate_frameworks,
 )
 from dingscan.policy import Policy
@@ -90,6 +91,11 @@ def test_findings_carry_every_frameworks_references_by_id() -> None:
         "cis_v8": ["14.1"],
         "pipl": ["Art. 51(4)"],
     }
+
+
+def test_reports_label_each_reference_with_its_frameworks_name() -> None:
+    labels = reference_labels({"pdpo": ["DPP4"], "cis_v8": ["14.1"], "pipl": ["Art. 51(4)"], "acme": ["A-1"]})
+    assert labels == ["PDPO DPP4", "CIS Controls v8 14.1", "PIPL Art. 51(4)", "acme A-1"]
 
 
 def test_checks_command_lists_the_controls_a_framework_maps(capsys: pytest.CaptureFixture[str]) -> None:
