@@ -14,6 +14,7 @@ from typing import Any
 
 from dingscan.check import control_sort_key
 from dingscan.findings import Finding, FindingsDocument, Resource, Status
+from dingscan.frameworks import reference_labels as labels_of
 from dingscan.fsutil import atomic_write_text
 
 #: Fields every writer shows in its own way; all other fields of a finding are shown generically.
@@ -60,13 +61,8 @@ def finding_rows(finding: Finding) -> Iterator[Resource | None]:
 
 
 def reference_labels(finding: Finding) -> list[str]:
-    """The control's framework mappings as 'PDPO DPP4', 'ISO/IEC 27001:2022 A.5.15', 'CIS v8 5.4'."""
-    refs = finding.references
-    return (
-        [f"PDPO {r}" for r in refs.pdpo]
-        + [f"ISO/IEC 27001:2022 {r}" for r in refs.iso27001]
-        + [f"CIS Controls v8 {r}" for r in refs.cis_v8]
-    )
+    """The control's framework mappings as 'PDPO DPP4', 'ISO/IEC 27001:2022 A.5.15', 'PIPL Art. 51'."""
+    return labels_of(finding.references)
 
 
 #: Problems first: the order in which reports list statuses (any status added later comes last).

@@ -21,14 +21,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from dingscan.check import AREAS
 from dingscan.findings import Finding, FindingsDocument, Severity
+from dingscan.frameworks import builtin_frameworks
 from dingscan.report.base import ReportFormat, by_priority, finding_fields, reference_labels, statuses
 
 OFFENDERS_SHOWN = 500
-FRAMEWORKS = {
-    "pdpo": "PDPO data protection principles",
-    "iso27001": "ISO/IEC 27001:2022 Annex A",
-    "cis_v8": "CIS Controls v8",
-}
 #: Fields the template shows in their own place; any other field of a finding is listed under "more".
 _SHOWN = {"uid", "control_id", "title", "severity", "status", "message", "evidence_source", "remediation"}
 
@@ -100,11 +96,12 @@ def _severity_matrix(findings: list[Finding]) -> dict[Severity, dict[str, int]]:
 
 def _frameworks(findings: list[Finding]) -> dict[str, dict[str, list[Finding]]]:
     """For each framework, its references in order, each with the controls mapped to it."""
-    view: dict[str, dict[str, list[Finding]]] = {label: {} for label in FRAMEWORKS.values()}
+    frameworks = builtin_frameworks()
+    view: dict[str, dict[str, list[Finding]]] = {f.title: {} for f in frameworks}
     for finding in findings:
-        for field, label in FRAMEWORKS.items():
-            for reference in getattr(finding.references, field):
-                view[label].setdefault(reference, []).append(finding)
+        for framework in frameworks:
+            for reference in finding.references.get(framework.id, []):
+                view[framework.title].setdefault(reference, []).append(finding)
     return {label: dict(sorted(refs.items(), key=lambda r: _natural(r[0]))) for label, refs in view.items()}
 
 

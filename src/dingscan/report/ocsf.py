@@ -175,10 +175,8 @@ def _tenant_resource(document: FindingsDocument) -> dict[str, Any]:
 
 def _remediation(finding: Finding) -> dict[str, Any]:
     remediation: dict[str, Any] = {"desc": finding.remediation}
-    if finding.references.urls:
-        remediation["references"] = finding.references.urls
-    if finding.references.cis_v8:
-        remediation["cis_controls"] = [{"name": c, "version": "v8"} for c in finding.references.cis_v8]
+    if cis := finding.references.get("cis_v8"):
+        remediation["cis_controls"] = [{"name": c, "version": "v8"} for c in cis]
     return remediation
 
 
