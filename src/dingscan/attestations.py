@@ -13,11 +13,12 @@ month for backups and log exports.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
-from typing import ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from dingscan.yamlfile import parse_model, read_text
 
@@ -30,6 +31,32 @@ class AttestationError(ValueError):
     """An attestation file that cannot be used; one line naming file, line and key."""
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> date:
+    """Only ``YYYY-MM-DD``: pydantic would also take ``20261101`` (as seconds since 1970)."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+
+
+def _not_in_future(value: date) -> date:
+    """A day's grace for time zones; a later date is a typo, or a claim about what has not happened."""
+    if value > date.today() + timedelta(days=1):
+        raise ValueError(f"{value:%Y-%m-%d} is in the future")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+PastDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_not_in_future)]
+
+
 class Attestation(BaseModel):
     """Who says so, when, on what evidence, and until when it holds."""
 
@@ -37,9 +64,9 @@ class Attestation(BaseModel):
     validity: ClassVar[timedelta] = YEAR
 
     attested_by: str = Field(min_length=2)
-    attested_on: date
+    attested_on: PastDate
     evidence: str = Field(min_length=2, description="document reference or URL")
-    expires_on: date | None = None
+    expires_on: IsoDate | None = None
 
     @property
     def valid_until(self) -> date:
@@ -67,14 +94,7 @@ class RetentionStatement(Attestation):
 class LastDone(Attestation):
     """Something that must happen regularly: when it last happened."""
 
-    last_done_on: date
-
-    @field_validator("last_done_on")
-    @classmethod
-    def _not_in_future(cls, value: date) -> date:
-        if value > date.today() + timedelta(days=1):
-            raise ValueError("is in the future")
-        return value
+    last_done_on: PastDate
 
 
 class MonthlyTask(LastDone):
@@ -104,7 +124,7 @@ class ApprovedApp(BaseModel):
         "permissions an app was granted, so no check compares them.",
     )
     approved_by: str
-    reviewed_on: date
+    reviewed_on: PastDate
 
 
 class TemporaryGrant(BaseModel):
@@ -115,8 +135,8 @@ class TemporaryGrant(BaseModel):
     userid: str
     role: str | None = Field(default=None, description="role name granted")
     dept_id: int | None = Field(default=None, description="department granted")
-    granted_on: date
-    expires_on: date
+    granted_on: IsoDate
+    expires_on: IsoDate
     approved_by: str
 
     @model_validator(mode="after")

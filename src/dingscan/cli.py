@@ -27,9 +27,9 @@ from dingscan.check import Check
 from dingscan.collect import ScanAborted
 from dingscan.engine import CheckLoadError, load_checks
 from dingscan.evidence import BundleError, Pseudonymiser, SigningError, read_bundle, verify_bundle
-from dingscan.evidence.bundle import SignatureCheck
-from dingscan.exitcodes import ExitCode, exit_code_for
-from dingscan.findings import FindingsDocument
+from dingscan.evidence.bundle import UNCHECKED_SIGNATURE, SignatureCheck
+from dingscan.exitcodes import ExitCode, exit_code_for, help_text
+from dingscan.findings import FindingsDocument, Severity
 from dingscan.frameworks import FrameworkError, framework_named
 from dingscan.fsutil import atomic_write_text, probe_writable_folder
 from dingscan.inputs import JudgementInputs
@@ -38,14 +38,15 @@ from dingscan.policy import PolicyError
 from dingscan.redaction import SECRETS
 from dingscan.report.baseline import render_baseline
 from dingscan.report.checklist import render_check_list
-from dingscan.report.console import render_summary
+from dingscan.report.console import render_summary, wants_colour
 from dingscan.report.formats import FORMATS, output_name
 from dingscan.report.json import render_json
 from dingscan.report.progress import TerminalProgress
 from dingscan.report.terminal import for_terminal
 from dingscan.resources import packaged_path
-from dingscan.scan import ScanResult, compare_with_recording, replay_bundle, scan_live
+from dingscan.scan import ScanResult, replay_bundle, scan_live
 from dingscan.settings import ConfigError, load_settings
+from dingscan.validate import validate_files
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -113,24 +114,57 @@ def _fail(code: ExitCode, message: str) -> int:
     return int(code)
 
 
+def _warn(message: str) -> None:
+    print(f"dingscan: warning: {for_terminal(SECRETS.scrub(message))}", file=sys.stderr)
+
+
+def _global_options(defaults: bool) -> argparse.ArgumentParser:
+    """Options every command takes, before or after its name.
+
+    Given after the command they override the ones before it; ``SUPPRESS`` keeps a subcommand
+    from resetting what was given before it to the default.
+    """
+    options = argparse.ArgumentParser(add_help=False)
+    default = (lambda value: value) if defaults else (lambda value: argparse.SUPPRESS)
+    options.add_argument(
+        "--log-level", default=default("warning"), choices=["debug", "info", "warning", "error"]
+    )
+    options.add_argument("--log-format", default=default("text"), choices=["text", "json"])
+    options.add_argument(
+        "-q", "--quiet", action="store_true", default=default(False), help="no progress display"
+    )
+    return options
+
+
 def _parser() -> argparse.ArgumentParser:
+    common = _global_options(defaults=False)
     parser = argparse.ArgumentParser(
         prog="dingscan",
         description="Security posture scanner for DingTalk tenants (DingTalk Hardening Baseline v1).",
-        epilog="Exit codes: 0 no failures, 1 failures found, 2 bad usage/config, "
-        "3 some controls not evaluated, 4 fatal, 130 interrupted.",
+        epilog=help_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_global_options(defaults=True)],
     )
     parser.add_argument("--version", action="version", version=f"dingscan {__version__}")
-    parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
-    parser.add_argument("--log-format", default="text", choices=["text", "json"])
-    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    subcommands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
-    demo = commands.add_parser("demo", help="scan the bundled demo tenant (offline, no credentials)")
-    _output_options(demo)
-    demo.set_defaults(command=_demo)
+    def command(
+        name: str, help: str, run: Callable[[argparse.Namespace], ExitCode]
+    ) -> argparse.ArgumentParser:
+        sub = subcommands.add_parser(name, help=help, description=help, parents=[common])
+        sub.set_defaults(command=run)
+        return sub
 
-    scan = commands.add_parser("scan", help="scan a real tenant (credentials from DINGSCAN_* variables)")
-    scan.add_argument("--config", type=Path, help="YAML file with connection settings")
+    demo = command(
+        "demo",
+        "scan the bundled demo tenant (offline, no credentials); exits 0 when the demo replays as "
+        "recorded, although the demo tenant has failures by design",
+        _demo,
+    )
+    _output_options(demo, gate=False)
+
+    scan = command("scan", "scan a real tenant (credentials from DINGSCAN_* variables)", _scan)
+    scan.add_argument("--config", type=Path, help="YAML file with settings (see the README for its keys)")
     scan.add_argument("--policy", type=Path, help="YAML file with baseline parameters")
     scan.add_argument("--attestations", type=Path, help="YAML file of operator attestations")
     scan.add_argument(
@@ -155,12 +189,14 @@ def _parser() -> argparse.ArgumentParser:
         help="replace people's ids, names, mobiles, mail local parts in the bundle",
     )
     scan.add_argument("--sign-key", type=Path, metavar="PEM", help="sign the bundle's manifest (Ed25519)")
-    scan.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     _output_options(scan)
     _checks_option(scan)
-    scan.set_defaults(command=_scan)
 
-    replay = commands.add_parser("replay", help="re-run a recorded scan offline from a fixture bundle")
+    replay = command(
+        "replay",
+        "re-run a recorded scan offline from a fixture bundle; exit 5 if the findings differ from the recorded ones",
+        _replay,
+    )
     replay.add_argument("bundle", type=Path)
     replay.add_argument("--policy", type=Path, help="judge against this policy instead of the recorded one")
     replay.add_argument("--attestations", type=Path, help="judge against these attestations instead")
@@ -174,10 +210,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     _output_options(replay)
     _checks_option(replay)
-    replay.set_defaults(command=_replay)
 
-    report = commands.add_parser(
-        "report", help="write reports from a findings JSON file or a bundle's recorded scan (no scan)"
+    report = command(
+        "report", "write reports from a findings JSON file or a bundle's recorded scan (no scan)", _report
     )
     report.add_argument("source", type=Path, metavar="FINDINGS.json|BUNDLE")
     report.add_argument(
@@ -187,48 +222,67 @@ def _parser() -> argparse.ArgumentParser:
         "--allow-unverified", action="store_true", help="report on a bundle that fails verification"
     )
     _format_options(report)
-    report.set_defaults(command=_report)
 
-    checks = commands.add_parser("checks", help="list the loaded checks")
+    checks = command("checks", "list the loaded checks", _list_checks)
     checks.add_argument(
         "--framework",
         metavar="ID",
         help="only the controls mapped in this framework (pdpo, iso27001, cis_v8, pipl, ...), with their references",
     )
     _checks_option(checks)
-    checks.set_defaults(command=_list_checks)
 
-    verify = commands.add_parser("verify", help="check a bundle's files (and signature) against its manifest")
+    validate = command(
+        "validate",
+        "check config, policy and attestation files offline and list every problem "
+        f"(default: {' and '.join(STARTER_FILES)} here)",
+        _validate,
+    )
+    validate.add_argument("--config", type=Path, help="YAML settings file (its policy/attestations too)")
+    validate.add_argument("--policy", type=Path, help="policy file")
+    validate.add_argument("--attestations", type=Path, help="attestation file")
+
+    verify = command("verify", "check a bundle's files (and signature) against its manifest", _verify)
     verify.add_argument("bundle", type=Path)
     verify.add_argument(
         "--public-key", type=Path, metavar="PEM", help="also require a valid signature by this key"
     )
-    verify.set_defaults(command=_verify)
 
-    keygen = commands.add_parser("keygen", help="create an Ed25519 key pair for signing bundles")
+    keygen = command("keygen", "create an Ed25519 key pair for signing bundles", _keygen)
     keygen.add_argument("--dir", type=Path, default=Path(), help="where to write the keys (default: here)")
-    keygen.set_defaults(command=_keygen)
 
-    baseline = commands.add_parser("baseline", help="print the hardening baseline document (Markdown)")
+    baseline = command("baseline", "print the hardening baseline document (Markdown)", _baseline)
     _checks_option(baseline)
-    baseline.set_defaults(command=_baseline)
 
-    schema = commands.add_parser("schema", help="print the JSON Schema of the findings document")
-    schema.set_defaults(command=_schema)
+    command("schema", "print the JSON Schema of the findings document", _schema)
 
-    init = commands.add_parser("init", help="write commented starter policy and attestation files")
+    init = command("init", "write commented starter policy and attestation files", _init)
     init.add_argument("--dir", type=Path, default=Path(), help="where to write them (default: here)")
-    init.set_defaults(command=_init)
 
-    emulator = commands.add_parser("emulator", help="serve a DingTalk emulator on loopback for experiments")
+    emulator = command("emulator", "serve a DingTalk emulator on loopback for experiments", _emulator)
     emulator.add_argument("--tenant", type=Path, help="tenant YAML (default: the demo tenant)")
-    emulator.set_defaults(command=_emulator)
+    emulator.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        metavar="N",
+        help="serve the old API host on port N and the new one on N+1 (default: free ports)",
+    )
     return parser
 
 
-def _output_options(parser: argparse.ArgumentParser) -> None:
+def _output_options(parser: argparse.ArgumentParser, *, gate: bool = True) -> None:
     _format_options(parser)
     parser.add_argument("--json", action="store_true", help="print the findings JSON instead of the summary")
+    if gate:
+        parser.add_argument(
+            "--fail-on",
+            type=Severity,
+            default=Severity.INFORMATIONAL,
+            choices=list(Severity),
+            metavar="SEVERITY",
+            help="lowest severity of a FAIL that makes the exit code 1 "
+            f"({', '.join(Severity)}; default: {Severity.INFORMATIONAL})",
+        )
 
 
 def _format_options(parser: argparse.ArgumentParser) -> None:
@@ -267,24 +321,48 @@ def _checks(args: argparse.Namespace) -> list[Check]:
     return load_checks(args.checks_dir)
 
 
+def _to_stdout(args: argparse.Namespace) -> bool:
+    """``--output -``: the one report goes to stdout, instead of the summary."""
+    return str(args.output) == "-"
+
+
 def _publish(result: ScanResult, args: argparse.Namespace) -> ExitCode:
+    """Reports as asked; on stdout the summary, or the JSON (``--json``), or the ``--output -``
+    report; the exit code for the document."""
     document: FindingsDocument = result.document
     _write_reports(document, args)
-    sys.stdout.write(render_json(document) if args.json else render_summary(document))
-    return exit_code_for(document)
+    if args.json:
+        sys.stdout.write(render_json(document))
+    elif not _to_stdout(args):
+        sys.stdout.write(render_summary(document, colour=wants_colour(sys.stdout)))
+    if (args.json or _to_stdout(args)) and document.scan.replay is not None:
+        # No summary shows the verdict: say it where a person looks.
+        print(for_terminal(f"replay: {document.scan.replay.describe()}"), file=sys.stderr)
+    return exit_code_for(document, getattr(args, "fail_on", Severity.INFORMATIONAL))
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
-    """Refuse contradictory output options before any scan spends time or quota."""
+    """Refuse unusable or contradictory output options before any scan spends time or quota."""
     if args.output and args.output_dir:
         raise UsageError("--output and --output-dir exclude each other")
     if args.output and len(set(args.formats)) > 1:
         raise UsageError("--output takes one --format; use --output-dir for several")
+    if _to_stdout(args) and getattr(args, "json", False):
+        raise UsageError("--json and --output - both print to stdout; use one")
+    if args.output and not _to_stdout(args) and args.output.is_dir():
+        raise UsageError(
+            f"--output {args.output}: is a folder; name a file, e.g. {args.output / 'findings.json'}, "
+            "or use --output-dir"
+        )
 
 
 def _write_reports(document: FindingsDocument, args: argparse.Namespace) -> list[Path]:
-    """Each ``--format`` to ``--output`` (one format) or into ``--output-dir``; nothing if neither is asked."""
+    """Each ``--format`` to ``--output`` (one format; ``-`` is stdout) or into ``--output-dir``;
+    nothing if neither is asked. The files written."""
     names: list[str] = list(dict.fromkeys(args.formats))
+    if _to_stdout(args):
+        sys.stdout.write(FORMATS[names[0] if names else "json"].render(document))
+        return []
     if args.output:
         targets = {args.output: FORMATS[names[0] if names else "json"]}
     elif names or args.output_dir:
@@ -316,7 +394,7 @@ def _scan(args: argparse.Namespace) -> ExitCode:
         max_counted_calls=args.max_counted_calls,
         insecure_http=args.insecure_http,
     )
-    inputs = JudgementInputs.load(args.policy, args.attestations)
+    inputs = JudgementInputs.load(args.policy or settings.policy, args.attestations or settings.attestations)
     checks = _checks(args)
     if args.record:
         _check_bundle_folder(args.record, args.output or args.output_dir)
@@ -367,24 +445,37 @@ def _replay(args: argparse.Namespace) -> ExitCode:
     check = _signature_check(args.public_key)
     bundle = read_bundle(args.bundle, check_signature=check, allow_unverified=args.allow_unverified)
     if bundle.integrity.startswith("UNVERIFIED"):
-        print(f"dingscan: warning: {for_terminal(bundle.integrity)}", file=sys.stderr)
-    recorded = bundle.judged_against()
-    inputs = recorded.overridden_by(args.policy, args.attestations)
-    overridden = inputs is not recorded
-    result = _run(replay_bundle(bundle, inputs=inputs, checks=_checks(args)))
-    if not overridden and not args.checks_dir:
-        differences = compare_with_recording(bundle, result.document)
-        verdict = "identical to" if not differences else f"DIFFERENT from ({', '.join(differences)})"
-        print(
-            for_terminal(f"replay: findings {verdict} the recorded scan"), file=sys.stderr
-        )  # ids from a bundle
+        _warn(bundle.integrity)
+    _warn_unchecked_signature(bundle.integrity, args.bundle)
+    inputs = bundle.judged_against().overridden_by(args.policy, args.attestations)
+    changed = [
+        f"{what} ({option})"
+        for what, option, given in (
+            ("another policy", "--policy", args.policy),
+            ("other attestations", "--attestations", args.attestations),
+            ("extra checks", "--checks-dir", args.checks_dir),
+        )
+        if given
+    ]
+    because = f"judged with {' and '.join(changed)}" if changed else None
+    result = _run(replay_bundle(bundle, inputs=inputs, checks=_checks(args), not_comparable=because))
     return _publish(result, args)
 
 
+def _warn_unchecked_signature(integrity: str, bundle: Path) -> None:
+    if UNCHECKED_SIGNATURE in integrity:
+        _warn(
+            f"{bundle} is signed, but the signature was NOT verified; "
+            f"to verify it: dingscan verify {bundle} --public-key signing-key.pub.pem"
+        )
+
+
 def _demo(args: argparse.Namespace) -> ExitCode:
+    """The demo replay; its failures are the point of the demo, so only a broken replay is news."""
     args.bundle, args.policy, args.attestations, args.checks_dir = packaged_path(DEMO_BUNDLE), None, None, []
     args.public_key, args.allow_unverified = None, False
-    return _replay(args)
+    code = _replay(args)
+    return ExitCode.REPLAY_DIFFERENT if code is ExitCode.REPLAY_DIFFERENT else ExitCode.OK
 
 
 def _report(args: argparse.Namespace) -> ExitCode:
@@ -421,12 +512,34 @@ def _list_checks(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK
 
 
+def _validate(args: argparse.Namespace) -> ExitCode:
+    policy, attestations = args.policy, args.attestations
+    if args.config is None and policy is None and attestations is None:
+        policy, attestations = (Path(name) for name in STARTER_FILES)
+        policy, attestations = (p if p.exists() else None for p in (policy, attestations))
+        if policy is None and attestations is None:
+            raise UsageError(
+                "nothing to validate: give --config, --policy or --attestations (or run it where dingscan init wrote its files)"
+            )
+    report = validate_files(args.config, policy, attestations)
+    for source, problems in report.items():
+        print(for_terminal("\n".join(problems) if problems else f"{source}: ok"))
+    count = sum(len(p) for p in report.values())
+    if count:
+        print(
+            f"{count} problem{'s' if count > 1 else ''} in {len(report)} file{'s' if len(report) > 1 else ''}"
+        )
+        return ExitCode.USAGE
+    return ExitCode.OK
+
+
 def _verify(args: argparse.Namespace) -> ExitCode:
     manifest, integrity = verify_bundle(args.bundle, _signature_check(args.public_key))
     pseudonymised = ", pseudonymised" if manifest.pseudonymised else ""
     print(
         f"{args.bundle}: {integrity} ({len(manifest.files)} files, {manifest.exchanges} exchanges{pseudonymised})"
     )
+    _warn_unchecked_signature(integrity, args.bundle)
     return ExitCode.OK
 
 
@@ -469,7 +582,15 @@ def _emulator(args: argparse.Namespace) -> ExitCode:
     from dingscan.emulator import Emulator, load_tenant  # only this command needs the emulator
 
     tenant = load_tenant(args.tenant or packaged_path("fixtures/tenants/demo.yaml"))
-    with Emulator(tenant) as emu:
+    if not 0 <= args.port < 65535:
+        raise UsageError(f"--port {args.port}: expected a port from 1 to 65534 (the next one is used too)")
+    emu = Emulator(tenant, port=args.port)
+    try:
+        emu.start()
+    except OSError as exc:
+        ports = f"ports {args.port} and {args.port + 1}" if args.port else "free ports"
+        raise UsageError(f"--port: cannot listen on 127.0.0.1 {ports}: {exc.strerror or exc}") from None
+    try:
         settings = {
             "DINGSCAN_OAPI_URL": emu.oapi_url,
             "DINGSCAN_API_URL": emu.api_url,
@@ -480,8 +601,9 @@ def _emulator(args: argparse.Namespace) -> ExitCode:
         print("DingTalk emulator running; scan it from another shell with:")
         print(" ".join(f"{k}={json.dumps(v)}" for k, v in settings.items()) + " dingscan scan")
         print("Press Ctrl-C to stop.", flush=True)
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            print("emulator stopped", file=sys.stderr)
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("emulator stopped", file=sys.stderr)
+    finally:
+        emu.stop()
     return ExitCode.OK

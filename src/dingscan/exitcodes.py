@@ -1,22 +1,18 @@
 """Exit codes for scheduled jobs: distinct for each thing a scheduler must react to differently.
 
-| code | meaning |
-| ---- | ------- |
-| 0    | every control evaluated; none failed (MANUAL and NOT_APPLICABLE allowed) |
-| 1    | at least one control FAILED |
-| 2    | bad usage or configuration (options, config, policy, bundle, check pack) |
-| 3    | nothing failed, but some controls could not be evaluated (ERROR) |
-| 4    | fatal: the scan could not run (credentials rejected, IP not allowed or banned, out of memory, internal error) |
-| 130  | interrupted (Ctrl-C / SIGTERM); nothing was half-written |
+``MEANINGS`` is the one source of the exit-code table: ``dingscan --help`` prints it and the
+README's table is tested against :func:`markdown_table`.
 
-FAIL outranks ERROR: a proven failure is news even when other controls could not be judged.
+A replay that does not reproduce its recording outranks everything found in it: to an auditor,
+the findings of a replay that differs from the recorded scan are not evidence of anything. FAIL
+outranks ERROR: a proven failure is news even when other controls could not be judged.
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
 
-from dingscan.findings import FindingsDocument, Status
+from dingscan.findings import FindingsDocument, Severity, Status
 
 
 class ExitCode(IntEnum):
@@ -25,11 +21,43 @@ class ExitCode(IntEnum):
     USAGE = 2
     INCOMPLETE = 3
     FATAL = 4
+    REPLAY_DIFFERENT = 5
     INTERRUPTED = 130
 
 
-def exit_code_for(document: FindingsDocument) -> ExitCode:
-    if document.summary.get(Status.FAIL, 0):
+MEANINGS: dict[ExitCode, str] = {
+    ExitCode.OK: "every control evaluated; no FAIL at or above `--fail-on` (MANUAL and NOT_APPLICABLE allowed); "
+    "`demo`: the demo ran as expected",
+    ExitCode.FAILURES: "at least one control FAILED (at or above `--fail-on`, default: any severity)",
+    ExitCode.USAGE: "bad usage or input: options, config, policy, attestations, bundle (tampered or incomplete), "
+    "key, check pack; `validate` found problems",
+    ExitCode.INCOMPLETE: "nothing failed, but some controls could not be evaluated (ERROR)",
+    ExitCode.FATAL: "fatal: DingTalk unreachable (no access token), credentials rejected, IP not allowed or "
+    "banned, scan timeout, out of memory, internal error",
+    ExitCode.REPLAY_DIFFERENT: "`replay`/`demo`: the replayed findings DIFFER from the recorded scan",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C or SIGTERM); nothing half-written",
+}
+
+
+def markdown_table() -> str:
+    """The exit-code table as the README shows it."""
+    rows = [f"| {int(code)} | {meaning} |" for code, meaning in MEANINGS.items()]
+    return "\n".join(["| code | meaning |", "| --- | --- |", *rows]) + "\n"
+
+
+def help_text() -> str:
+    """The exit-code table for ``--help`` (plain text, no Markdown)."""
+    return "exit codes:\n" + "\n".join(
+        f"  {int(code):<4} {meaning.replace('`', '')}" for code, meaning in MEANINGS.items()
+    )
+
+
+def exit_code_for(document: FindingsDocument, fail_on: Severity = Severity.INFORMATIONAL) -> ExitCode:
+    """What a scheduler should see for this document; FAILs below ``fail_on`` do not count."""
+    replay = document.scan.replay
+    if replay is not None and replay.result == "different":
+        return ExitCode.REPLAY_DIFFERENT
+    if any(f.status is Status.FAIL and f.severity.at_least(fail_on) for f in document.findings):
         return ExitCode.FAILURES
     if document.summary.get(Status.ERROR, 0):
         return ExitCode.INCOMPLETE

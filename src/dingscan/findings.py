@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"  # 1.2: scan.replay (the replay verdict)
 
 
 class Status(StrEnum):
@@ -30,6 +30,14 @@ class Severity(StrEnum):
     MEDIUM = "medium"
     LOW = "low"
     INFORMATIONAL = "informational"
+
+    @property
+    def rank(self) -> int:
+        """0 for critical, growing as severity falls: the order a reader should see them in."""
+        return list(Severity).index(self)
+
+    def at_least(self, other: Severity) -> bool:
+        return self.rank <= other.rank
 
 
 class _Frozen(BaseModel):
@@ -97,6 +105,23 @@ class CheckPack(_Frozen):
     sha256: str | None = Field(default=None, description="SHA-256 over a folder's check files")
 
 
+class ReplayVerdict(_Frozen):
+    """Whether a replay reproduced the recorded scan: what an auditor's script checks."""
+
+    result: Literal["identical", "different", "not_compared"]
+    differing_controls: list[str] = Field(
+        default_factory=list, description="Controls whose replayed finding differs from the recorded one"
+    )
+    reason: str | None = Field(default=None, description="Why the findings were not compared")
+
+    def describe(self) -> str:
+        if self.result == "identical":
+            return "findings identical to the recorded scan"
+        if self.result == "different":
+            return f"findings DIFFERENT from the recorded scan ({', '.join(self.differing_controls)})"
+        return f"findings not compared with the recorded scan: {self.reason}"
+
+
 class ScanInfo(_Frozen):
     id: str
     mode: Literal["live", "replay"]
@@ -116,6 +141,9 @@ class ScanInfo(_Frozen):
         default_factory=dict, description="The policy and attestation files judged against, with SHA-256"
     )
     check_packs: list[CheckPack] = Field(default_factory=list, description="The check packs loaded")
+    replay: ReplayVerdict | None = Field(
+        default=None, description="Replay: whether the findings reproduce the recorded scan's"
+    )
 
 
 class Coverage(_Frozen):

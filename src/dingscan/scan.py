@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from dingscan.collect import Progress, collect
 from dingscan.engine import run_checks
 from dingscan.evidence import Bundle, Pseudonymiser, RecordingTransport, ReplayTransport, write_bundle
 from dingscan.evidence.exchange import Exchange
-from dingscan.findings import ApiUsage, Coverage, FindingsDocument, ScanInfo, Tenant, Tool
+from dingscan.findings import ApiUsage, Coverage, FindingsDocument, ReplayVerdict, ScanInfo, Tenant, Tool
 from dingscan.inputs import JudgementInputs
 from dingscan.redaction import SECRETS
 from dingscan.settings import Settings
@@ -103,10 +103,20 @@ async def scan_live(
     return result
 
 
-async def replay_bundle(bundle: Bundle, *, inputs: JudgementInputs, checks: Sequence[Check]) -> ScanResult:
-    """Re-run collection and evaluation from a bundle, judged as of the recording time."""
+async def replay_bundle(
+    bundle: Bundle,
+    *,
+    inputs: JudgementInputs,
+    checks: Sequence[Check],
+    not_comparable: str | None = None,
+) -> ScanResult:
+    """Re-run collection and evaluation from a bundle, judged as of the recording time.
+
+    The findings document carries the verdict of comparing them with the recorded ones, or
+    ``not_comparable`` (why a comparison would mean nothing: other inputs, other checks).
+    """
     manifest = bundle.manifest
-    return await _replay(
+    result = await _replay(
         bundle.exchanges,
         manifest.recorded_at,
         manifest.corp_id,
@@ -115,6 +125,13 @@ async def replay_bundle(bundle: Bundle, *, inputs: JudgementInputs, checks: Sequ
         bundle.path,
         bundle.integrity,
     )
+    verdict = (
+        ReplayVerdict(result="not_compared", reason=not_comparable)
+        if not_comparable
+        else compare_with_recording(bundle, result.document)
+    )
+    scan = result.document.scan.model_copy(update={"replay": verdict})
+    return replace(result, document=result.document.model_copy(update={"scan": scan}))
 
 
 async def _replay(
@@ -210,8 +227,11 @@ def _records(data: object) -> int | None:
     return None
 
 
-def compare_with_recording(bundle: Bundle, document: FindingsDocument) -> list[str]:
-    """Control IDs whose replayed finding differs in any way from the recorded one."""
+def compare_with_recording(bundle: Bundle, document: FindingsDocument) -> ReplayVerdict:
+    """Identical, or different naming every control whose finding differs in any way."""
     before = {f.control_id: f.model_dump(mode="json") for f in bundle.recorded.findings}
     after = {f.control_id: f.model_dump(mode="json") for f in document.findings}
-    return sorted(c for c in before.keys() | after.keys() if before.get(c) != after.get(c))
+    differing = sorted(c for c in before.keys() | after.keys() if before.get(c) != after.get(c))
+    if differing:
+        return ReplayVerdict(result="different", differing_controls=differing)
+    return ReplayVerdict(result="identical")

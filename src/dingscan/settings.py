@@ -16,7 +16,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from dingscan.client.hosts import DEFAULT_API_URL, DEFAULT_OAPI_URL
-from dingscan.yamlfile import YamlFileError, load_yaml_mapping
+from dingscan.yamlfile import load_yaml_mapping, problems_in, read_text
 
 
 class ConfigError(ValueError):
@@ -46,6 +46,8 @@ class Settings(BaseSettings):
         ge=0,
         description="budget of calls counted against the tenant's monthly quota (5,000 on standard)",
     )
+    policy: Path | None = Field(None, description="policy file (in a config file: relative to it)")
+    attestations: Path | None = Field(None, description="attestation file (in a config file: relative to it)")
 
     @field_validator("oapi_url", "api_url")
     @classmethod
@@ -94,12 +96,25 @@ class _FileValues(PydanticBaseSettingsSource):
         return dict(self._values)
 
 
+#: Config keys that name files: a relative path in the config file is relative to that file.
+FILE_KEYS = ("policy", "attestations")
+
+
+def config_problems(config_file: Path) -> list[str]:
+    """Every problem of the config file, one line each with its line number."""
+    return problems_in(Settings, read_text(config_file, ConfigError), str(config_file))
+
+
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
     """Settings from options (``overrides`` that are not None), environment and ``config_file``."""
-    try:
-        file_values = load_yaml_mapping(config_file)[0] if config_file else {}
-    except YamlFileError as exc:
-        raise ConfigError(str(exc)) from None
+    file_values: dict[str, Any] = {}
+    if config_file is not None:
+        if problems := config_problems(config_file):
+            raise ConfigError(problems[0])
+        file_values = load_yaml_mapping(config_file)[0]
+        for key in FILE_KEYS:
+            if isinstance(file_values.get(key), str):
+                file_values[key] = config_file.parent / file_values[key]
 
     class _Layered(Settings):
         @classmethod

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -28,13 +29,22 @@ class YamlFileError(ValueError):
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """``safe_load`` that refuses aliases (``*name``) instead of expanding them."""
+    """``safe_load`` that refuses aliases (``*name``) instead of expanding them, and keeps dates
+    as text: PyYAML fails on ``2026-13-01`` with a bare ValueError that has no line, whereas the
+    model's date check reports it with file and line."""
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not allowed", mark)
         return super().compose_node(parent, index)
+
+
+def _timestamp_as_text(loader: _NoAliasLoader, node: yaml.Node) -> str:
+    return str(node.value)
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 def read_text(path: Path, error: type[ValueError] = YamlFileError) -> str:
@@ -49,7 +59,8 @@ def read_text(path: Path, error: type[ValueError] = YamlFileError) -> str:
 
 
 def parse_model(model: type[M], text: str, source: str, error: type[ValueError] = YamlFileError) -> M:
-    """``text`` as a YAML mapping validated into ``model``; any problem is one ``error`` line."""
+    """``text`` as a YAML mapping validated into ``model``; any problem is one ``error`` line
+    (the first; ``dingscan validate`` lists them all, see :func:`problems_in`)."""
     try:
         raw, root = parse_yaml_mapping(text, source)
     except YamlFileError as exc:
@@ -57,7 +68,22 @@ def parse_model(model: type[M], text: str, source: str, error: type[ValueError] 
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        raise error(describe_validation_error(source, root, exc)) from None
+        problems = describe_validation_errors(source, root, exc)
+        more = f" (and {len(problems) - 1} more: dingscan validate lists them)" if len(problems) > 1 else ""
+        raise error(problems[0] + more) from None
+
+
+def problems_in(model: type[BaseModel], text: str, source: str) -> list[str]:
+    """Every problem of ``text`` as a ``model`` file, one line each; empty when it is valid."""
+    try:
+        raw, root = parse_yaml_mapping(text, source)
+    except YamlFileError as exc:
+        return [str(exc)]
+    try:
+        model.model_validate(raw)
+    except ValidationError as exc:
+        return describe_validation_errors(source, root, exc)
+    return []
 
 
 def load_yaml_mapping(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
@@ -99,9 +125,12 @@ def locate(root: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
     return line
 
 
-def describe_validation_error(source: str, root: yaml.Node | None, exc: ValidationError) -> str:
-    """The first validation error as one line: ``file:line: dotted.key: message``."""
-    error = exc.errors()[0]
+def describe_validation_errors(source: str, root: yaml.Node | None, exc: ValidationError) -> list[str]:
+    """Each validation error as one line: ``file:line: dotted.key: message``."""
+    return [_describe(source, root, error) for error in exc.errors()]
+
+
+def _describe(source: str, root: yaml.Node | None, error: ErrorDetails) -> str:
     line = locate(root, error["loc"])
     where = f"{source}:{line}" if line else source
     key = ".".join(_printable_key(k) for k in error["loc"]) or "(top level)"

@@ -36,7 +36,7 @@ async def test_recorded_scan_replays_to_identical_findings(
     )
     bundle = read_bundle(tmp_path / "bundle")
     replayed = await replay_bundle(bundle, inputs=bundle.judged_against(), checks=load_checks())
-    assert compare_with_recording(bundle, replayed.document) == []
+    assert compare_with_recording(bundle, replayed.document).result == "identical"
     assert [f.model_dump() for f in replayed.document.findings] == [
         f.model_dump() for f in live.document.findings
     ]
@@ -57,7 +57,7 @@ async def test_replay_reproduces_retries_of_transient_faults(tenant: Tenant, tmp
     assert all(c.status != SectionStatus.FAILED for c in live.document.coverage.values())
     bundle = read_bundle(tmp_path / "b")
     replayed = await replay_bundle(bundle, inputs=INPUTS, checks=load_checks())
-    assert compare_with_recording(bundle, replayed.document) == []
+    assert compare_with_recording(bundle, replayed.document).result == "identical"
 
 
 async def test_request_missing_from_recording_fails_only_its_section(

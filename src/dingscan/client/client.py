@@ -13,6 +13,7 @@ import asyncio
 import json
 import math
 import random
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from typing import Any
 import httpx
 import structlog
 from pydantic import SecretStr
+from structlog.contextvars import bound_contextvars
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from dingscan import __version__
@@ -39,6 +41,7 @@ from dingscan.client.errors import (
     QuotaSpent,
     RateLimited,
     TokenInvalid,
+    TokenUnavailable,
     api_error,
     is_ip_ban,
     oapi_error,
@@ -54,6 +57,9 @@ Sleep = Callable[[float], Awaitable[None]]
 #: DingTalk's per-IP ban answers with an HTML page on 200 or 403; other HTML is someone else's page.
 BAN_PAGE_STATUSES = frozenset({200, 403})
 JSON = dict[str, Any]
+#: Tries for the access token. A host that cannot hand out a token after three tries is the
+#: wrong host or unreachable; waiting for more retries only delays the one useful message.
+TOKEN_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -149,18 +155,20 @@ class DingTalkClient:
     ) -> JSON:
         """The JSON answer of one endpoint, after retries; raises :class:`DingTalkError`."""
         path = endpoint.format_path(**(path_params or {}))
-        retrying = AsyncRetrying(
+        async for attempt in self._retrying(self._retry.attempts):
+            with attempt, bound_contextvars(attempt=attempt.retry_state.attempt_number):
+                return await self._call_authenticated(endpoint, path, body, params)
+        raise AssertionError("unreachable: tenacity re-raises the last error")
+
+    def _retrying(self, attempts: int) -> AsyncRetrying:
+        return AsyncRetrying(
             retry=retry_if_exception(lambda e: isinstance(e, DingTalkError) and e.retryable),
-            stop=stop_after_attempt(self._retry.attempts),
+            stop=stop_after_attempt(attempts),
             wait=self._retry.wait,
             sleep=self._sleep,
             before_sleep=self._note_retry,
             reraise=True,
         )
-        async for attempt in retrying:
-            with attempt:
-                return await self._call_authenticated(endpoint, path, body, params)
-        raise AssertionError("unreachable: tenacity re-raises the last error")
 
     def _note_retry(self, state: RetryCallState) -> None:
         self.stats.retries += 1
@@ -179,13 +187,20 @@ class DingTalkClient:
             return await self._send(endpoint, path, body, params, token)
 
     async def _fetch_token(self) -> IssuedToken:
-        answer = await self._send(
-            ep.ACCESS_TOKEN,
-            ep.ACCESS_TOKEN.path,
-            {"appKey": self._app_key, "appSecret": self._app_secret.get_secret_value()},
-            None,
-            token=None,
-        )
+        """A new token; failing to get one after a few tries halts the client (see TokenUnavailable)."""
+        body = {"appKey": self._app_key, "appSecret": self._app_secret.get_secret_value()}
+        attempts = min(self._retry.attempts, TOKEN_ATTEMPTS)
+        try:
+            async for attempt in self._retrying(attempts):
+                with attempt, bound_contextvars(attempt=attempt.retry_state.attempt_number):
+                    answer = await self._send(ep.ACCESS_TOKEN, ep.ACCESS_TOKEN.path, body, None, token=None)
+        except DingTalkError as error:
+            if error.fatal:
+                raise
+            base = self.hosts.base(ep.ACCESS_TOKEN.host)
+            tries = f", {attempts} tries" if error.retryable and attempts > 1 else ""
+            self._halted = TokenUnavailable("token", f"{base} ({error.reason}{tries})")
+            raise self._halted from error
         token = answer.get("accessToken")
         if not isinstance(token, str) or not token or not (token.isascii() and token.isprintable()):
             raise MalformedResponse("token", "no usable accessToken in the answer", endpoint=ep.ACCESS_TOKEN)
@@ -220,27 +235,43 @@ class DingTalkClient:
         self.stats.counted += endpoint.counted
         self.stats.sent += 1
         self.stats.by_endpoint[endpoint.name] += 1
+        started = time.monotonic()
+        outcome: int | str = "unanswered"
         try:
             response = await self._http.send(request)
+            outcome = response.status_code
+            answer = self._parse(endpoint, response)
+            outcome = f"{outcome} ok"
+            return answer
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             self.stats.counted -= endpoint.counted  # never reached DingTalk: not charged
-            raise NetworkError("connection", type(exc).__name__, endpoint=endpoint) from exc
+            raise NetworkError("connection", _network_detail(exc), endpoint=endpoint) from exc
         except httpx.TimeoutException as exc:
             raise NetworkError("timeout", "timed out", endpoint=endpoint) from exc
         except httpx.TransportError as exc:
-            raise NetworkError("connection", type(exc).__name__, endpoint=endpoint) from exc
-        try:
-            return self._parse(endpoint, response)
-        except RateLimited:
+            raise NetworkError("connection", _network_detail(exc), endpoint=endpoint) from exc
+        except RateLimited as error:
+            outcome = f"{outcome} {error.code}"
             self.stats.counted -= endpoint.counted  # DingTalk does not charge throttled calls
             raise
         except QuotaExhausted as error:
+            outcome = f"{outcome} {error.code}"
             self._quota_error = error
             raise
         except DingTalkError as error:
+            outcome = f"{outcome} {error.code}"
             if error.fatal:
                 self._halted = error
             raise
+        finally:
+            # The path, never the URL: the old host's URL carries the access token.
+            log.debug(
+                "request",
+                method=endpoint.method,
+                path=path,
+                answer=outcome,
+                ms=round((time.monotonic() - started) * 1000),
+            )
 
     def _build_request(
         self,
@@ -300,6 +331,12 @@ class DingTalkClient:
             if response.status_code >= 400:
                 raise api_error(response.status_code, answer, endpoint, request_id)
         return answer
+
+
+def _network_detail(exc: httpx.TransportError) -> str:
+    """What went wrong on the road: "ConnectError: [Errno 111] Connection refused", a DNS or TLS failure."""
+    detail = str(exc)
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 
 
 def _no_nan(constant: str) -> None:

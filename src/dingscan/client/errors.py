@@ -92,6 +92,17 @@ class CredentialsRejected(DingTalkError):
         return f"DingTalk rejected the app key/secret (error {self.code}); check DINGSCAN_APP_KEY and DINGSCAN_APP_SECRET"
 
 
+class TokenUnavailable(DingTalkError):
+    """No access token could be had (host unreachable, DNS, TLS, timeouts, a foreign answer):
+    nothing can be collected, so the scan stops with one line naming the host and the cause."""
+
+    fatal = True
+
+    @property
+    def reason(self) -> str:
+        return f"could not get an access token from {self.message}; check --api-url (DINGSCAN_API_URL) and the network"
+
+
 class IpNotWhitelisted(DingTalkError):
     fatal = True
 

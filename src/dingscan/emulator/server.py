@@ -39,8 +39,8 @@ class _Server(ThreadingHTTPServer):
     block_on_close = True
     request_queue_size = 128  # socketserver's default of 5 resets bursts of parallel connects
 
-    def __init__(self, host: Host, pipeline: Pipeline, record: Callable[[Call], None]) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, host: Host, pipeline: Pipeline, record: Callable[[Call], None], port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
         self.host = host
         self.pipeline = pipeline
         self.record = record
@@ -128,6 +128,8 @@ class Emulator:
     ``now`` freezes the emulator's calendar (every ``*_days_ago`` in the tenant resolves
     against it); ``qps`` is the per-app, per-path limit (None = unlimited); ``monthly_quota``
     caps calls that count against the quota (None = unlimited); ``token_ttl`` is in seconds.
+    ``port`` fixes the old host's port and puts the new host on the next one (0: ephemeral
+    ports), so a config file can name the emulator across restarts.
     """
 
     def __init__(
@@ -139,6 +141,7 @@ class Emulator:
         faults: Iterable[Fault] = (),
         token_ttl: float = 7200,
         monthly_quota: int | None = None,
+        port: int = 0,
     ) -> None:
         if now is not None and now.tzinfo is None:
             raise ValueError("Emulator(now=...) must be timezone-aware")
@@ -156,21 +159,31 @@ class Emulator:
         self._calls_lock = threading.Lock()
         self._servers: dict[str, _Server] = {}
         self._threads: list[threading.Thread] = []
+        self._port = port
 
     # --- lifecycle ----------------------------------------------------------------------------
     def start(self) -> Emulator:
         if self._servers:
             raise RuntimeError("emulator already started")
         self._stopping.clear()
-        for host in (OldHost(), NewHost()):
-            server = _Server(host, self._pipeline, self._record)
+        servers: list[_Server] = []
+        try:  # bind both before serving either: a taken port leaves nothing running
+            hosts: tuple[Host, ...] = (OldHost(), NewHost())
+            for offset, host in enumerate(hosts):
+                port = self._port + offset if self._port else 0
+                servers.append(_Server(host, self._pipeline, self._record, port))
+        except OSError:
+            for server in servers:
+                server.server_close()
+            raise
+        for server in servers:
             thread = threading.Thread(
                 target=server.serve_forever,
                 args=(_POLL_SECONDS,),
-                name=f"dingscan-emulator-{host.name}",
+                name=f"dingscan-emulator-{server.host.name}",
             )
             thread.start()
-            self._servers[host.name] = server
+            self._servers[server.host.name] = server
             self._threads.append(thread)
         return self
 

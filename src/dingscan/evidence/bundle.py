@@ -63,6 +63,9 @@ MAX_BYTES = {
 REQUIRED_FILES = frozenset({EXCHANGES, FINDINGS, INPUT_FILES["policy"]})
 
 T = TypeVar("T")
+#: The integrity of a signed bundle verified without a public key: the files match a manifest
+#: that anyone could have rewritten, so the callers warn about it.
+UNCHECKED_SIGNATURE = "signed, but the signature was NOT verified (no public key given)"
 
 #: (manifest bytes, signature) -> valid?  Supplied by the signing module when a key is given.
 SignatureCheck = Callable[[bytes, bytes], bool]
@@ -181,8 +184,10 @@ def read_bundle(
 def _open(path: Path, check_signature: SignatureCheck | None) -> tuple[Manifest, dict[str, bytes], str]:
     """The manifest, the files it pins that could be read, and what verification established
     (``UNVERIFIED: <first problem>`` when a file or the signature does not match)."""
+    if not path.exists():  # not a bundle at all: --allow-unverified could not help
+        raise BundleError(f"{path}: no such folder")
     if not path.is_dir():
-        raise BundleError(f"{path}: not a bundle folder")
+        raise BundleError(f"{path}: not a folder (a bundle is a folder with a {MANIFEST})")
     try:
         manifest_bytes = _read(path, MANIFEST)
     except FileNotFoundError:
@@ -211,7 +216,7 @@ def _open(path: Path, check_signature: SignatureCheck | None) -> tuple[Manifest,
         return manifest, files, "verified: every file matches the manifest; Ed25519 signature valid"
     try:
         _read(path, SIGNATURE)
-        signed = "signed, signature not checked (no public key given)"
+        signed = UNCHECKED_SIGNATURE
     except FileNotFoundError:
         signed = "unsigned"
     return manifest, files, f"verified: every file matches the manifest; {signed}"

@@ -1,38 +1,101 @@
-"""The terminal summary for the security team: what failed, on what, and what to look at next.
+"""The terminal summary for the security team: the worst first, what it is about, what to do next.
 
-Long lists are cut to a few examples per control; the JSON output always has every one.
+Rows are ordered by status (FAIL, ERROR, MANUAL, PASS, NOT_APPLICABLE), then by severity, so a
+critical failure is never below a low one. Long lists are cut to a few examples per control; the
+JSON output always has every one. Colour is for terminals only: never when ``NO_COLOR`` is set or
+the output is a file or a pipe (https://no-color.org).
 """
 
 from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import TextIO
 
 from dingscan.findings import Finding, FindingsDocument, Status
 from dingscan.report.terminal import for_terminal
 
 EXAMPLES_PER_FINDING = 5
 _ORDER = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.PASS, Status.NOT_APPLICABLE)
+#: ANSI SGR codes per status: red, magenta, yellow, green, dim.
+_COLOURS = {
+    Status.FAIL: "31",
+    Status.ERROR: "35",
+    Status.MANUAL: "33",
+    Status.PASS: "32",
+    Status.NOT_APPLICABLE: "2",
+}
 
 
-def render_summary(document: FindingsDocument) -> str:
+def wants_colour(stream: TextIO) -> bool:
+    return not os.environ.get("NO_COLOR") and stream.isatty()
+
+
+def paint(text: str, sgr: str | None) -> str:
+    return f"\033[{sgr}m{text}\033[0m" if sgr else text
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: CJK characters (钉钉) are two wide."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def align(rows: Sequence[Sequence[str]], colours: Mapping[tuple[int, int], str] | None = None) -> list[str]:
+    """Rows as lines, each column as wide as its widest cell (the last one is not padded).
+
+    Cells pass :func:`for_terminal` first (they may hold names from DingTalk or a check pack);
+    ``colours`` maps (row, column) to an SGR code, added after padding is computed on the shown
+    text, so coloured and plain tables line up the same.
+    """
+    colours = colours or {}
+    rows = [[for_terminal(cell) for cell in row] for row in rows]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = []
+    for r, row in enumerate(rows):
+        cells = [
+            paint(cell, colours.get((r, c)))
+            + " " * (widths[c] - display_width(cell) if c < len(widths) else 0)
+            for c, cell in enumerate(row)
+        ]
+        lines.append(" ".join(cells).rstrip())
+    return lines
+
+
+def render_summary(document: FindingsDocument, *, colour: bool = False) -> str:
     scan = document.scan
     tenant = scan.tenant.org_name or "unknown organisation"
+    # Every line is made safe for the terminal (for_terminal) before any colour is added.
     lines = [
         f"dingscan {document.tool.version} - {tenant} ({scan.tenant.corp_id or 'corp_id not set'})",
         f"{scan.mode} scan, judged as of {scan.as_of:%Y-%m-%d %H:%M} UTC",
     ]
-    lines += _coverage_lines(document)
+    if scan.bundle_integrity:
+        lines.append(f"bundle: {scan.bundle_integrity}")
+    lines = [for_terminal(line) for line in lines]
+    if scan.replay:  # it names control ids from a bundle
+        sgr = {"identical": "32", "different": "1;31"}.get(scan.replay.result) if colour else None
+        lines.append(paint(for_terminal(f"replay: {scan.replay.describe()}"), sgr))
+    lines += [for_terminal(line) for line in _coverage_lines(document)]
     lines.append("")
-    lines.append(f"{'CONTROL':<10} {'SEVERITY':<9} {'STATUS':<14} RESULT")
-    for finding in sorted(document.findings, key=lambda f: (_ORDER.index(f.status), f.control_id)):
-        lines.append(
-            f"{finding.control_id:<10} {finding.severity.value:<9} {finding.status.value:<14} {finding.message}"
-        )
-        lines += _examples(finding)
+    findings = sorted(
+        document.findings, key=lambda f: (_ORDER.index(f.status), f.severity.rank, f.control_id)
+    )
+    rows = [("CONTROL", "SEVERITY", "STATUS", "RESULT")]
+    rows += [(f.control_id, f.severity.value, f.status.value, f.message) for f in findings]
+    colours = {(r, 2): _COLOURS[f.status] for r, f in enumerate(findings, start=1)} if colour else {}
+    table = align(rows, colours)
+    indent = " " * (max(display_width(r[0]) for r in rows) + 1)
+    lines.append(table[0])
+    for finding, line in zip(findings, table[1:], strict=True):
+        lines.append(line)
+        lines += [indent + for_terminal(example) for example in _examples(finding)]
     lines.append("")
     counts = ", ".join(f"{document.summary.get(s, 0)} {s.value}" for s in _ORDER)
     usage = scan.api_usage
     calls = f"; {usage.sent} API calls ({usage.counted} counted against the monthly quota)" if usage else ""
     lines.append(f"{len(document.findings)} controls: {counts}{calls}")
-    return "".join(for_terminal(line) + "\n" for line in lines)
+    return "".join(line + "\n" for line in lines)
 
 
 def _coverage_lines(document: FindingsDocument) -> list[str]:
@@ -47,10 +110,10 @@ def _examples(finding: Finding) -> list[str]:
     if finding.status is not Status.FAIL:
         return []
     shown = [
-        f"{'':<10} - {r.id}{f' ({r.name})' if r.name else ''}: {r.detail}"
+        f"- {r.id}{f' ({r.name})' if r.name else ''}: {r.detail}"
         for r in finding.resources[:EXAMPLES_PER_FINDING]
     ]
     hidden = len(finding.resources) - len(shown)
     if hidden > 0:
-        shown.append(f"{'':<10}   ... and {hidden} more (see the JSON output)")
+        shown.append(f"  ... and {hidden} more (see the JSON output)")
     return shown
