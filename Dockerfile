@@ -1,6 +1,13 @@
 # dingscan as a container: one-shot scans from cron, a Kubernetes CronJob or a CI pipeline.
-# Build: docker build -t dingscan .     Run: docker run --rm -e DINGSCAN_APP_KEY -e DINGSCAN_APP_SECRET \
-#   -e DINGSCAN_CORP_ID -v "$PWD/out:/out" dingscan scan --output /out/findings.json
+# Build: docker build -t dingscan .        Smoke test: docker run --rm dingscan   (the demo; exits 0)
+# Scan (see the README's "In a container"): the output folder must be writable by the container's
+# user, so map it to yours, and mount the policy and attestation files read-only:
+#   mkdir -p out && docker run --rm --user "$(id -u):$(id -g)" \
+#     -e DINGSCAN_APP_KEY -e DINGSCAN_APP_SECRET -e DINGSCAN_CORP_ID \
+#     -v "$PWD/dingscan-policy.yaml:/config/policy.yaml:ro" \
+#     -v "$PWD/dingscan-attestations.yaml:/config/attestations.yaml:ro" \
+#     -v "$PWD/out:/out" dingscan scan --policy /config/policy.yaml \
+#     --attestations /config/attestations.yaml --output /out/findings.json --record /out/bundle
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
@@ -14,7 +21,8 @@ RUN python -m pip install --no-cache-dir --upgrade pip build \
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 COPY --from=build /wheels /wheels
-RUN python -m pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels \
+# The signing extra (cryptography): scheduled scans sign their bundles with --sign-key.
+RUN python -m pip install --no-cache-dir "$(ls /wheels/*.whl)[signing]" && rm -rf /wheels \
  && useradd --create-home --uid 10001 dingscan
 USER 10001
 WORKDIR /home/dingscan

@@ -28,7 +28,7 @@ from dingtalk_fakes import (
 from dingscan.client import DingTalkClient
 from dingscan.client import endpoints as ep
 from dingscan.client.auth import AccessTokenCache, IssuedToken
-from dingscan.client.errors import MalformedResponse, TokenInvalid
+from dingscan.client.errors import TokenUnavailable, MalformedResponse, TokenInvalid
 
 
 def issue(*tokens: str) -> list[httpx.Response]:
@@ -256,6 +256,25 @@ async def test_null_access_token_is_malformed_not_the_string_none(
         await client.call(ep.ADMIN_LIST)
 
     assert not route.called
+
+
+async def test_a_token_endpoint_that_cannot_be_reached_halts_the_client_naming_host_and_cause(
+    dingtalk: respx.MockRouter, token_route: respx.Route, client: DingTalkClient
+) -> None:
+    token_route.side_effect = httpx.ConnectError("[Errno 111] Connection refused")
+    route = dingtalk.post(url_of(ep.ADMIN_LIST)).mock(return_value=oapi_ok(result=[]))
+
+    with pytest.raises(TokenUnavailable) as raised:
+        await client.call(ep.ADMIN_LIST)
+    assert raised.value.fatal
+    assert raised.value.reason.startswith(
+        "could not get an access token from https://api.dingtalk.com (/v1.0/oauth2/accessToken could "
+        "not be reached: ConnectError: [Errno 111] Connection refused, 3 tries)"
+    )
+    assert token_route.call_count == 3  # a few quick tries, not the data calls' five
+    with pytest.raises(TokenUnavailable):  # every later call fails at once, unsent
+        await client.call(ep.ALL_APPS)
+    assert token_route.call_count == 3 and not route.called
 
 
 # --- the cache on its own, with a clock we control --------------------------------------------

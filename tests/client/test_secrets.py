@@ -119,6 +119,26 @@ async def test_scan_like_sequence_leaks_no_secret_into_logs_or_errors(
     assert REDACTED not in captured.err  # nothing even had to be scrubbed: no secret was ever logged
 
 
+async def test_debug_log_has_one_line_per_request_without_secrets(
+    json_logs: None,
+    capsys: pytest.CaptureFixture[str],
+    dingtalk: respx.MockRouter,
+    client: DingTalkClient,
+) -> None:
+    dingtalk.post(url_of(ep.ADMIN_LIST)).mock(side_effect=[oapi_fail(-1, "系统繁忙"), oapi_ok(result=[])])
+    await client.call(ep.ADMIN_LIST)
+
+    err = capsys.readouterr().err
+    requests = [line for line in map(json.loads, err.splitlines()) if line["event"] == "request"]
+    assert [(r["method"], r["path"], r["answer"], r["attempt"]) for r in requests] == [
+        ("POST", "/v1.0/oauth2/accessToken", "200 ok", 1),
+        ("POST", "/topapi/user/listadmin", "200 -1", 1),
+        ("POST", "/topapi/user/listadmin", "200 ok", 2),
+    ]
+    assert all(isinstance(r["ms"], int) and r["level"] == "debug" for r in requests)
+    assert leaks(err) == []
+
+
 async def test_a_token_logged_by_mistake_is_scrubbed_from_the_output(
     json_logs: None,
     capsys: pytest.CaptureFixture[str],

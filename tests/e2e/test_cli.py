@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import signal
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from conftest import CANARY_SECRET
 
@@ -101,19 +107,23 @@ def test_replay_of_a_folder_that_is_not_a_bundle(tmp_path: Path, capsys) -> None
     assert "no manifest.json" in one_line_error(capsys.readouterr().err)
 
 
-def test_unreachable_tenant_is_error_not_pass(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("host", ["http://127.0.0.1:9", "https://no-such-host.invalid"])
+def test_a_host_that_hands_out_no_token_is_fatal_in_one_line(  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch, capsys, host: str
+) -> None:
     monkeypatch.setenv("DINGSCAN_APP_KEY", "k")
     monkeypatch.setenv("DINGSCAN_APP_SECRET", "s-123456")
-    monkeypatch.setenv("DINGSCAN_OAPI_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("DINGSCAN_API_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("DINGSCAN_OAPI_URL", host)
+    monkeypatch.setenv("DINGSCAN_API_URL", host)
     monkeypatch.setenv("DINGSCAN_TIMEOUT", "0.5")
-    monkeypatch.setenv("DINGSCAN_RETRY_ATTEMPTS", "1")
+    started = time.monotonic()
     code = main(["scan", "--quiet", "--json"])
-    document = json.loads(capsys.readouterr().out)
-    assert code == ExitCode.INCOMPLETE
-    statuses = {f["status"] for f in document["findings"]}
-    assert "PASS" not in statuses and "FAIL" not in statuses and "ERROR" in statuses
-    assert "could not be reached" in document["coverage"]["admins"]["reason"]
+    captured = capsys.readouterr()
+    assert code == ExitCode.FATAL
+    assert captured.out == ""  # no findings document that looks like a scan
+    line = one_line_error(captured.err)
+    assert f"could not get an access token from {host}" in line and "ConnectError" in line
+    assert time.monotonic() - started < 10  # three quick tries, not five per area
 
 
 def test_one_proxy_in_front_of_both_hosts_is_routed_by_path(tenant_env: Emulator, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -165,3 +175,110 @@ def test_a_plugin_check_without_requires_is_refused_before_any_scan(capsys, tmp_
     assert main(["checks", "--checks-dir", str(tmp_path)]) == ExitCode.USAGE
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "acme_org_1.py: OrgNamed declares no requires" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["demo", "--log-level", "info", "--log-format", "json", "-q"],
+        ["replay", "-q", "BUNDLE"],
+        ["--log-level", "error", "checks", "--quiet"],
+        ["verify", "BUNDLE", "--log-level", "debug"],
+    ],
+)
+def test_global_options_work_after_the_command_too(argv: list[str], capsys) -> None:  # type: ignore[no-untyped-def]
+    from dingscan.resources import packaged_path
+
+    bundle = str(packaged_path("fixtures/demo"))
+    assert main([bundle if a == "BUNDLE" else a for a in argv]) in (ExitCode.OK, ExitCode.FAILURES)
+
+
+def test_global_option_after_the_command_wins_over_the_one_before() -> None:
+    from dingscan.cli import _parser
+
+    args = _parser().parse_args(["--log-level", "error", "demo", "--log-level", "debug"])
+    assert args.log_level == "debug" and args.quiet is False
+    args = _parser().parse_args(["--log-level", "error", "-q", "demo"])
+    assert args.log_level == "error" and args.quiet is True
+
+
+def test_output_to_an_existing_folder_names_the_folder(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["demo", "--output", str(tmp_path)]) == ExitCode.USAGE
+    line = one_line_error(capsys.readouterr().err)
+    assert f"--output {tmp_path}: is a folder" in line and ".partial" not in line
+
+
+def test_output_dash_writes_the_json_to_stdout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--output", "-"]) == ExitCode.OK
+    assert json.loads(capsys.readouterr().out)["schema_version"].startswith("1.")
+    assert not (tmp_path / "-").exists()
+
+
+def test_replay_of_a_missing_folder_says_so(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["replay", str(tmp_path / "nope")]) == ExitCode.USAGE
+    line = one_line_error(capsys.readouterr().err)
+    assert "no such folder" in line and "--allow-unverified" not in line
+
+
+def test_the_demo_exits_0_when_it_replays_as_recorded(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["demo"]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "replay: findings identical to the recorded scan" in out and "18 FAIL" in out
+
+
+def test_demo_help_says_why_it_exits_0(capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit):
+        main(["demo", "--help"])
+    assert "exits 0 when the demo replays as recorded" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "expected"), [("critical", ExitCode.FAILURES), ("low", ExitCode.FAILURES)]
+)
+def test_fail_on_gates_the_exit_code_by_severity(
+    tenant_env: Emulator, capsys, fail_on: str, expected: ExitCode
+) -> None:  # type: ignore[no-untyped-def]
+    assert main(["scan", "--quiet", "--json", "--fail-on", fail_on]) == expected
+
+
+def test_an_unknown_fail_on_severity_is_a_usage_error(capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["scan", "--fail-on", "severe"])
+    assert exit_info.value.code == ExitCode.USAGE
+
+
+def test_emulator_listens_on_the_port_asked_for(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a free port; the one after it is very likely free too
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    emulator = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "dingscan", "emulator", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert emulator.stdout is not None
+        lines = [emulator.stdout.readline() for _ in range(3)]
+        assert f'DINGSCAN_OAPI_URL="http://127.0.0.1:{port}"' in lines[1], lines
+        assert f'DINGSCAN_API_URL="http://127.0.0.1:{port + 1}"' in lines[1], lines
+        answer = httpx.post(f"http://127.0.0.1:{port + 1}/v1.0/oauth2/accessToken", json={})
+        assert answer.status_code == 400  # the emulator's new host, refusing an empty request
+    finally:
+        emulator.send_signal(signal.SIGINT)
+        _, err = emulator.communicate(timeout=30)
+    assert emulator.returncode == ExitCode.OK, err
+
+
+def test_emulator_on_a_taken_port_is_a_one_line_error(capsys) -> None:  # type: ignore[no-untyped-def]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["emulator", "--port", str(port)]) == ExitCode.USAGE
+    assert f"cannot listen on 127.0.0.1 ports {port} and {port + 1}" in one_line_error(
+        capsys.readouterr().err
+    )

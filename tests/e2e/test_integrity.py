@@ -68,10 +68,48 @@ def test_tampered_bundle_is_refused_then_replayed_only_when_forced(signed_bundle
     assert "exchanges.jsonl does not match its SHA-256" in one_line(capsys.readouterr().err)
     assert main(["replay", str(signed_bundle)]) == ExitCode.USAGE
     assert "--allow-unverified" in one_line(capsys.readouterr().err)
-    main(["replay", str(signed_bundle), "--allow-unverified", "--json"])
+    code = main(["replay", str(signed_bundle), "--allow-unverified", "--json"])
     captured = capsys.readouterr()
-    assert json.loads(captured.out)["scan"]["bundle_integrity"].startswith("UNVERIFIED: ")
+    scan = json.loads(captured.out)["scan"]
+    assert scan["bundle_integrity"].startswith("UNVERIFIED: ")
     assert "warning: UNVERIFIED" in captured.err
+    # The listadmin answer is no longer found: the verdict, the JSON and the exit code say so.
+    assert code == ExitCode.REPLAY_DIFFERENT
+    assert scan["replay"]["result"] == "different" and "DT.PRV.1" in scan["replay"]["differing_controls"]
+    assert "findings DIFFERENT from the recorded scan (" in captured.err
+
+
+def test_verify_without_a_public_key_warns_that_the_signature_was_not_checked(
+    signed_bundle: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    assert main(["verify", str(signed_bundle)]) == ExitCode.OK
+    captured = capsys.readouterr()
+    assert "signature was NOT verified" in captured.out
+    warning = one_line(captured.err)
+    assert (
+        warning.startswith("dingscan: warning: ")
+        and f"dingscan verify {signed_bundle} --public-key" in warning
+    )
+
+
+def test_a_replay_judged_against_other_inputs_says_why_it_was_not_compared(
+    signed_bundle: Path, keys: tuple[Path, Path], tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    policy = tmp_path / "other-policy.yaml"
+    policy.write_text("admins:\n  primary_max: 10\n")
+    main(["replay", str(signed_bundle), "--public-key", str(keys[1]), "--policy", str(policy)])
+    out = capsys.readouterr().out
+    assert (
+        "replay: findings not compared with the recorded scan: judged with another policy (--policy)" in out
+    )
+    assert "bundle: verified: every file matches the manifest; Ed25519 signature valid" in out
+    main(["replay", str(signed_bundle), "--public-key", str(keys[1]), "--policy", str(policy), "--json"])
+    verdict = json.loads(capsys.readouterr().out)["scan"]["replay"]
+    assert verdict == {
+        "result": "not_compared",
+        "differing_controls": [],
+        "reason": "judged with another policy (--policy)",
+    }
 
 
 def test_replay_of_an_intact_bundle_records_its_verification(

@@ -12,7 +12,8 @@ compares the findings with a fault-free scan of the same tenant (the *baseline*)
   (and the permission point); a control the lost sections only enrich keeps a FAIL the rest of
   the data proves (saying what could not be checked) or becomes ERROR; which sections an
   endpoint's loss takes down comes from the section registry; every other control keeps its finding;
-- fatal kinds (the IP-ban answers) abort the scan with a one-line reason.
+- fatal kinds (the IP-ban answers) abort the scan with a one-line reason, and so does any
+  permanent fault on the token endpoint (no token, no scan).
 
 No cell may produce a PASS the baseline does not have, crash, or run longer than a bound.
 
@@ -170,11 +171,12 @@ def plan(kind: str, area: str, times: int | Literal["default"] | None = "default
         count, expect = TRANSIENT_TIMES, "same"
     elif kind in REFRESH_KINDS:
         # The token endpoint itself answering "token expired" cannot be cured by a refresh.
-        count, expect = (None, "fail_closed") if area == "token" else (1, "same")
+        count, expect = (None, "aborted") if area == "token" else (1, "same")
     elif kind in FATAL_KINDS:
         count, expect = 1, "aborted"
     else:
-        count, expect = None, "fail_closed"
+        # Without a token nothing can be collected: the scan stops, naming the host.
+        count, expect = None, "aborted" if area == "token" else "fail_closed"
     if times != "default":
         count = times
         if count is None and expect == "same":

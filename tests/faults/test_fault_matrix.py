@@ -113,8 +113,10 @@ def test_a_fatal_answer_aborts_the_scan_with_a_one_line_reason(matrix: MatrixRun
     assert reason and "\n" not in reason and "Traceback" not in reason
     if cell.kind in FATAL_KINDS:
         assert "banned this machine's egress IP" in reason
-    else:
+    elif cell.wrong_secret:
         assert "rejected the app key/secret" in reason and "not-the-app-secret" not in reason
+    else:
+        assert reason.startswith("could not get an access token from http://127.0.0.1:"), reason
     assert matrix.verdict(cell).problems == []
 
 

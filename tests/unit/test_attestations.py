@@ -55,3 +55,17 @@ def test_temporary_grant_must_name_what_it_granted(tmp_path: Path) -> None:
     text = "temporary_access:\n  - userid: c1\n    granted_on: 2026-11-01\n    expires_on: 2026-11-08\n    approved_by: J\n"
     with pytest.raises(AttestationError, match="names the role or the dept_id"):
         Attestations.load(write(tmp_path, text))
+
+
+@pytest.mark.parametrize("written", ["20261101", "2026-13-01", "01/11/2026", "'1 Nov 2026'"])
+def test_a_date_not_written_as_yyyy_mm_dd_is_named_with_file_and_line(tmp_path: Path, written: str) -> None:
+    path = write(tmp_path, f"staff_notice:\n  answer: yes\n  {WHO.replace('2026-10-01', written)}")
+    with pytest.raises(AttestationError) as err:
+        Attestations.load(path)
+    assert str(err.value).startswith(f"{path}:4: staff_notice.attested_on: expected a date as YYYY-MM-DD")
+
+
+def test_an_attestation_dated_in_the_future_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, f"staff_notice:\n  answer: yes\n  {WHO.replace('2026-10-01', '2099-01-01')}")
+    with pytest.raises(AttestationError, match=r":4: staff_notice\.attested_on: 2099-01-01 is in the future"):
+        Attestations.load(path)
