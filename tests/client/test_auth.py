@@ -28,7 +28,7 @@ from dingtalk_fakes import (
 from dingscan.client import DingTalkClient
 from dingscan.client import endpoints as ep
 from dingscan.client.auth import AccessTokenCache, IssuedToken
-from dingscan.client.errors import TokenUnavailable, MalformedResponse, TokenInvalid
+from dingscan.client.errors import MalformedResponse, TokenInvalid, TokenUnavailable
 
 
 def issue(*tokens: str) -> list[httpx.Response]:
