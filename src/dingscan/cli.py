@@ -118,40 +118,36 @@ def _warn(message: str) -> None:
     print(f"dingscan: warning: {for_terminal(SECRETS.scrub(message))}", file=sys.stderr)
 
 
-def _global_options(defaults: bool) -> argparse.ArgumentParser:
-    """Options every command takes, before or after its name.
+def _global_options() -> argparse.ArgumentParser:
+    """Options every command takes, before or after its name (after it, they win).
 
-    Given after the command they override the ones before it; ``SUPPRESS`` keeps a subcommand
-    from resetting what was given before it to the default.
+    No defaults here (``SUPPRESS``), or a subcommand would reset what was given before it; the
+    top-level parser sets them once.
     """
-    options = argparse.ArgumentParser(add_help=False)
-    default = (lambda value: value) if defaults else (lambda value: argparse.SUPPRESS)
-    options.add_argument(
-        "--log-level", default=default("warning"), choices=["debug", "info", "warning", "error"]
-    )
-    options.add_argument("--log-format", default=default("text"), choices=["text", "json"])
-    options.add_argument(
-        "-q", "--quiet", action="store_true", default=default(False), help="no progress display"
-    )
+    options = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    options.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
+    options.add_argument("--log-format", choices=["text", "json"])
+    options.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     return options
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = _global_options(defaults=False)
+    common = _global_options()
     parser = argparse.ArgumentParser(
         prog="dingscan",
         description="Security posture scanner for DingTalk tenants (DingTalk Hardening Baseline v1).",
         epilog=help_text(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[_global_options(defaults=True)],
+        parents=[_global_options()],  # its own copy: set_defaults changes the options it has
     )
+    parser.set_defaults(log_level="warning", log_format="text", quiet=False)
     parser.add_argument("--version", action="version", version=f"dingscan {__version__}")
     subcommands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
     def command(
-        name: str, help: str, run: Callable[[argparse.Namespace], ExitCode]
+        name: str, summary: str, run: Callable[[argparse.Namespace], ExitCode]
     ) -> argparse.ArgumentParser:
-        sub = subcommands.add_parser(name, help=help, description=help, parents=[common])
+        sub = subcommands.add_parser(name, help=summary, description=summary, parents=[common])
         sub.set_defaults(command=run)
         return sub
 
