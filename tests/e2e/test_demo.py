@@ -21,7 +21,7 @@ def test_demo_bundle_is_intact_and_carries_no_credentials() -> None:
 
 
 def test_demo_replays_to_the_recorded_findings_with_every_status(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "--json"]) == ExitCode.FAILURES
+    assert main(["demo", "--json"]) == ExitCode.OK  # its failures are the demo, not news
     captured = capsys.readouterr()
     document = json.loads(captured.out)
     assert "findings identical to the recorded scan" in captured.err

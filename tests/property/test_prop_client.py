@@ -33,12 +33,14 @@ from dingscan.client.errors import (
     DingTalkError,
     IpBanned,
     IpNotWhitelisted,
+    TokenUnavailable,
     api_error,
     is_ip_ban,
     oapi_error,
 )
 
-FATAL = (CredentialsRejected, IpNotWhitelisted, IpBanned)
+#: No token (TokenUnavailable): nothing can be collected, so the scan stops naming the host.
+FATAL = (CredentialsRejected, IpNotWhitelisted, IpBanned, TokenUnavailable)
 TOKEN_PATH = ep.ACCESS_TOKEN.path
 ENDPOINTS = [ep.AUTH_SCOPES, ep.USER_LIST, ep.ORG_AUTH_INFO, ep.LEAVE_RECORDS, ep.EXTERNAL_AUDIT_GROUPS]
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -167,7 +169,7 @@ def _all_subclasses(cls: type[DingTalkError]) -> set[type[DingTalkError]]:
     return {cls}.union(*(_all_subclasses(sub) for sub in cls.__subclasses__()))
 
 
-def test_only_credentials_ip_allow_list_and_ip_ban_are_fatal() -> None:
+def test_only_credentials_ip_allow_list_ip_ban_and_no_token_are_fatal() -> None:
     fatal = {cls for cls in _all_subclasses(DingTalkError) if cls.fatal}
     assert fatal == set(FATAL)
 
