@@ -519,7 +519,8 @@ def _validate(args: argparse.Namespace) -> ExitCode:
             )
     report = validate_files(args.config, policy, attestations)
     for source, problems in report.items():
-        print(for_terminal("\n".join(problems) if problems else f"{source}: ok"))
+        for line in problems or [f"{source}: ok"]:
+            print(for_terminal(line))
     count = sum(len(p) for p in report.values())
     if count:
         print(
