@@ -67,3 +67,11 @@ def test_the_summary_shows_the_replay_verdict_and_bundle_integrity() -> None:
     assert "bundle: verified: every file matches the manifest; unsigned" in summary
     assert "replay: findings DIFFERENT from the recorded scan (DT.IDN.1, DT.PRV.1)" in summary
     assert Status.FAIL.value in summary
+
+
+def test_colour_never_lets_hostile_text_through() -> None:
+    hostile = demo_document().findings[0].model_copy(update={"message": "\x1b[2K\rDT.PRV.1 high PASS"})
+    coloured = render_summary(with_findings([hostile, *demo_document().findings[1:]]), colour=True)
+    assert "\\x1b[2K\\x0dDT.PRV.1 high PASS" in coloured
+    assert "\x1b[2K" not in coloured and "\r" not in coloured
+    assert set(ANSI.findall(coloured)) <= {"\x1b[31m", "\x1b[35m", "\x1b[33m", "\x1b[32m", "\x1b[2m", "\x1b[0m"}
