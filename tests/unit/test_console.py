@@ -74,4 +74,11 @@ def test_colour_never_lets_hostile_text_through() -> None:
     coloured = render_summary(with_findings([hostile, *demo_document().findings[1:]]), colour=True)
     assert "\\x1b[2K\\x0dDT.PRV.1 high PASS" in coloured
     assert "\x1b[2K" not in coloured and "\r" not in coloured
-    assert set(ANSI.findall(coloured)) <= {"\x1b[31m", "\x1b[35m", "\x1b[33m", "\x1b[32m", "\x1b[2m", "\x1b[0m"}
+    assert set(ANSI.findall(coloured)) <= {
+        "\x1b[31m",
+        "\x1b[35m",
+        "\x1b[33m",
+        "\x1b[32m",
+        "\x1b[2m",
+        "\x1b[0m",
+    }
