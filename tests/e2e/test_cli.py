@@ -250,19 +250,39 @@ def test_an_unknown_fail_on_severity_is_a_usage_error(capsys) -> None:  # type: 
     assert exit_info.value.code == ExitCode.USAGE
 
 
-def test_emulator_listens_on_the_port_asked_for(tmp_path: Path) -> None:
-    with socket.socket() as probe:  # a free port; the one after it is very likely free too
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def free_port_pair() -> int:
+    """A port N with N+1 also free just now (other processes on this machine may take either)."""
+    for _ in range(50):
+        with socket.socket() as first, socket.socket() as second:
+            first.bind(("127.0.0.1", 0))
+            port = first.getsockname()[1]
+            try:
+                second.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+            return port
+    raise AssertionError("no free pair of ports")
+
+
+def start_emulator(port: int) -> tuple[subprocess.Popen[str], list[str]]:
     emulator = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "dingscan", "emulator", "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    assert emulator.stdout is not None
+    return emulator, [emulator.stdout.readline() for _ in range(3)]
+
+
+def test_emulator_listens_on_the_port_asked_for() -> None:
+    for _ in range(3):  # a port taken between the probe and the start: try another pair
+        port = free_port_pair()
+        emulator, lines = start_emulator(port)
+        if lines[0]:
+            break
+        emulator.communicate(timeout=30)
     try:
-        assert emulator.stdout is not None
-        lines = [emulator.stdout.readline() for _ in range(3)]
         assert f'DINGSCAN_OAPI_URL="http://127.0.0.1:{port}"' in lines[1], lines
         assert f'DINGSCAN_API_URL="http://127.0.0.1:{port + 1}"' in lines[1], lines
         answer = httpx.post(f"http://127.0.0.1:{port + 1}/v1.0/oauth2/accessToken", json={})

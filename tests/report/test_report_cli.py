@@ -26,7 +26,7 @@ def one_line_error(err: str) -> str:
 
 def test_demo_writes_every_format_owner_only(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["demo", "--output-dir", "out"] + [a for name in FORMATS for a in ("--format", name)]
-    assert main(args) == ExitCode.FAILURES
+    assert main(args) == ExitCode.OK  # the demo exits 0 when it replays as recorded
     written = sorted(p.name for p in (workdir / "out").iterdir())
     assert len(written) == len(FORMATS)
     assert {name.split(".", 1)[1] for name in written} == {f.suffix for f in FORMATS.values()}
@@ -38,9 +38,9 @@ def test_demo_writes_every_format_owner_only(workdir: Path, capsys: pytest.Captu
 def test_output_takes_one_format_and_defaults_to_json(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["demo", "--output", "f.json"]) == ExitCode.FAILURES
+    assert main(["demo", "--output", "f.json"]) == ExitCode.OK
     assert json.loads(Path("f.json").read_text())["schema_version"].startswith("1.")
-    assert main(["demo", "--format", "csv", "--output", "f.csv"]) == ExitCode.FAILURES
+    assert main(["demo", "--format", "csv", "--output", "f.csv"]) == ExitCode.OK
     assert Path("f.csv").read_text().startswith("uid,control_id,")
     capsys.readouterr()
     assert main(["demo", "--format", "csv", "--format", "html", "--output", "x"]) == ExitCode.USAGE
@@ -48,7 +48,7 @@ def test_output_takes_one_format_and_defaults_to_json(
 
 
 def test_format_alone_writes_into_the_current_folder(workdir: Path) -> None:
-    assert main(["demo", "--format", "markdown"]) == ExitCode.FAILURES
+    assert main(["demo", "--format", "markdown"]) == ExitCode.OK
     [written] = list(workdir.iterdir())
     assert written.name.startswith("dingscan-ding") and written.suffix == ".md"
 
