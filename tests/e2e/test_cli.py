@@ -217,6 +217,14 @@ def test_output_dash_writes_the_json_to_stdout(
     assert not (tmp_path / "-").exists()
 
 
+def test_output_dash_prints_the_one_format_asked_for(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["demo", "--format", "csv", "--output", "-"]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert out.startswith("uid,control_id,") and "CONTROL " not in out  # the CSV, no summary
+    assert main(["demo", "--json", "--output", "-"]) == ExitCode.USAGE
+    assert "both print to stdout" in one_line_error(capsys.readouterr().err)
+
+
 def test_replay_of_a_missing_folder_says_so(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["replay", str(tmp_path / "nope")]) == ExitCode.USAGE
     line = one_line_error(capsys.readouterr().err)
