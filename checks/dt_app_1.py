@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from dingscan.check import CheckMetadata, Outcome, RuleCheck
+from dingscan.check import CheckMetadata, Outcome, RuleCheck, app_resource
 from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import App, SectionName, Snapshot
@@ -50,7 +50,7 @@ class ThirdPartyAppsApproved(RuleCheck):
         allowed = policy.apps.review_days
         for app in _third_party(snapshot):
             entry = register.get(app.app_id)
-            evidence: dict[str, object] = {"agent_id": app.agent_id}
+            evidence: dict[str, object] = {}
             if entry is None:
                 detail = "enabled but not in the approved_apps register"
             else:
@@ -59,7 +59,7 @@ class ThirdPartyAppsApproved(RuleCheck):
                     continue
                 detail = f"last reviewed on {entry.reviewed_on:%Y-%m-%d}, {age} days ago (allowed {allowed})"
                 evidence |= {"reviewed_on": entry.reviewed_on.isoformat(), "approved_by": entry.approved_by}
-            yield Resource(type="app", id=str(app.app_id), name=app.name, detail=detail, evidence=evidence)
+            yield app_resource(app, detail, **evidence)
 
 
 def _third_party(snapshot: Snapshot) -> list[App]:

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from dingscan.check import CheckMetadata, RuleCheck
+from dingscan.check import CheckMetadata, RuleCheck, app_resource
 from dingscan.findings import Resource, Severity
 from dingscan.policy import Policy
 from dingscan.snapshot import SectionName, Snapshot
@@ -36,10 +36,8 @@ class StaleAppsRemoved(RuleCheck):
     def offenders(self, snapshot: Snapshot, policy: Policy) -> Iterable[Resource]:
         for app in snapshot.apps.get():
             if app.app_status in STALE:
-                yield Resource(
-                    type="app",
-                    id=str(app.agent_id),
-                    name=app.name,
-                    detail=f"{STALE[app.app_status]} (appStatus {app.app_status}) but still installed",
-                    evidence={"app_id": app.app_id, "app_status": app.app_status},
+                yield app_resource(
+                    app,
+                    f"{STALE[app.app_status]} (appStatus {app.app_status}) but still installed",
+                    app_status=app.app_status,
                 )

@@ -39,6 +39,8 @@ def record() -> int:
                 str(TENANTS / "demo-policy.yaml"),
                 "--attestations",
                 str(TENANTS / "demo-attestations.yaml"),
+                "--exceptions",
+                str(TENANTS / "demo-exceptions.yaml"),
                 "--record",
                 str(BUNDLE),
             ]

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dingscan.findings import CheckPack, Resource, Severity, Status
 from dingscan.policy import Policy
-from dingscan.snapshot import Admin, LeaveRecord, SectionName, Snapshot, User
+from dingscan.snapshot import Admin, App, LeaveRecord, SectionName, Snapshot, User
 
 CONTROL_ID = re.compile(r"^[A-Z]{2,}\.[A-Z]{3}\.\d+$")
 
@@ -196,3 +196,18 @@ def without_sso(user: User) -> str:
 def departure(record: LeaveRecord) -> str:
     """``left on 2026-09-30 (leave)``: a leave record as findings state it."""
     return f"left on {record.leave_time:%Y-%m-%d} ({record.leave_reason or 'reason unknown'})"
+
+
+def app_resource(app: App, detail: str, **evidence: Any) -> Resource:
+    """An app named by its platform ``appId`` in every control, so history and exceptions match.
+
+    Self-built apps all have appId 0; only their ``agentId`` tells them apart, so they are named
+    ``agent:<agentId>`` (a form no platform appId can take).
+    """
+    return Resource(
+        type="app",
+        id=str(app.app_id) if app.app_id else f"agent:{app.agent_id}",
+        name=app.name,
+        detail=detail,
+        evidence={"app_id": app.app_id, "agent_id": app.agent_id, **evidence},
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import signal
 import sys
@@ -25,6 +26,7 @@ from dingscan import __version__
 from dingscan.attestations import AttestationError
 from dingscan.check import Check
 from dingscan.collect import ScanAborted
+from dingscan.drift import compare, something_new_failed
 from dingscan.engine import CheckLoadError, load_checks
 from dingscan.evidence import BundleError, Pseudonymiser, SigningError, read_bundle, verify_bundle
 from dingscan.evidence.bundle import UNCHECKED_SIGNATURE, SignatureCheck
@@ -39,13 +41,17 @@ from dingscan.redaction import SECRETS
 from dingscan.report.baseline import render_baseline
 from dingscan.report.checklist import render_check_list
 from dingscan.report.console import render_summary, wants_colour
+from dingscan.report.drift import render_diff
 from dingscan.report.formats import FORMATS, output_name
+from dingscan.report.history import render_history
 from dingscan.report.json import render_json
 from dingscan.report.progress import TerminalProgress
 from dingscan.report.terminal import for_terminal
 from dingscan.resources import packaged_path
+from dingscan.risks import ExceptionsError
 from dingscan.scan import ScanResult, replay_bundle, scan_live
 from dingscan.settings import ConfigError, load_settings
+from dingscan.state import SqliteStore, StateError, record_scan
 from dingscan.validate import validate_files
 
 log = structlog.get_logger(__name__)
@@ -56,6 +62,8 @@ _USER_ERRORS = (
     ConfigError,
     PolicyError,
     AttestationError,
+    ExceptionsError,
+    StateError,
     BundleError,
     SigningError,
     CheckLoadError,
@@ -163,6 +171,7 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--config", type=Path, help="YAML file with settings (see the README for its keys)")
     scan.add_argument("--policy", type=Path, help="YAML file with baseline parameters")
     scan.add_argument("--attestations", type=Path, help="YAML file of operator attestations")
+    scan.add_argument("--exceptions", type=Path, help="YAML file of accepted risks")
     scan.add_argument(
         "--max-counted-calls", type=int, metavar="N", help="spend at most N calls of the monthly quota"
     )
@@ -196,6 +205,7 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("bundle", type=Path)
     replay.add_argument("--policy", type=Path, help="judge against this policy instead of the recorded one")
     replay.add_argument("--attestations", type=Path, help="judge against these attestations instead")
+    replay.add_argument("--exceptions", type=Path, help="judge against these accepted risks instead")
     replay.add_argument(
         "--public-key", type=Path, metavar="PEM", help="require a valid signature by this key"
     )
@@ -219,6 +229,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     _format_options(report)
 
+    diff = command("diff", "compare two findings files or bundles (exit 1: something new failed)", _diff)
+    diff.add_argument("old", type=Path, help="the earlier findings JSON or bundle folder")
+    diff.add_argument("new", type=Path, help="the later findings JSON or bundle folder")
+    diff.add_argument("--json", action="store_true", help="print the later findings with their changes")
+
+    history = command("history", "each control's status over the last scans in the state", _history)
+    _state_option(history)
+    history.add_argument(
+        "--tenant", metavar="CORP_ID", help="the tenant (needed when the state holds several)"
+    )
+    history.add_argument("--control", metavar="ID", help="only this control")
+    history.add_argument("--scans", type=int, default=14, metavar="N", help="how many scans (default 14)")
+
     checks = command("checks", "list the loaded checks", _list_checks)
     checks.add_argument(
         "--framework",
@@ -229,13 +252,14 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = command(
         "validate",
-        "check config, policy and attestation files offline and list every problem "
+        "check config, policy, attestation and exceptions files offline and list every problem "
         f"(default: {' and '.join(STARTER_FILES)} here)",
         _validate,
     )
     validate.add_argument("--config", type=Path, help="YAML settings file (its policy/attestations too)")
     validate.add_argument("--policy", type=Path, help="policy file")
     validate.add_argument("--attestations", type=Path, help="attestation file")
+    validate.add_argument("--exceptions", type=Path, help="exceptions file (accepted risks)")
 
     verify = command("verify", "check a bundle's files (and signature) against its manifest", _verify)
     verify.add_argument("bundle", type=Path)
@@ -279,6 +303,18 @@ def _output_options(parser: argparse.ArgumentParser, *, gate: bool = True) -> No
             help="lowest severity of a FAIL that makes the exit code 1 "
             f"({', '.join(Severity)}; default: {Severity.INFORMATIONAL})",
         )
+    _state_option(parser)
+
+
+def _state_option(parser: argparse.ArgumentParser) -> None:
+    state = os.environ.get("DINGSCAN_STATE")
+    parser.add_argument(
+        "--state",
+        type=Path,
+        default=Path(state) if state else None,
+        metavar="DIR",
+        help="keep scan history in DIR: first-seen dates and changes since the last scan (env DINGSCAN_STATE)",
+    )
 
 
 def _format_options(parser: argparse.ArgumentParser) -> None:
@@ -322,10 +358,24 @@ def _to_stdout(args: argparse.Namespace) -> bool:
     return str(args.output) == "-"
 
 
+#: How long a run waits for another one holding the state (an overlapping cron job) before giving up.
+STATE_WAIT_SECONDS = 10.0
+
+
+def _open_state(directory: Path) -> SqliteStore:
+    return SqliteStore(directory, wait_seconds=STATE_WAIT_SECONDS)
+
+
 def _publish(result: ScanResult, args: argparse.Namespace) -> ExitCode:
     """Reports as asked; on stdout the summary, or the JSON (``--json``), or the ``--output -``
     report; the exit code for the document."""
     document: FindingsDocument = result.document
+    if args.state:
+        store = _open_state(args.state)
+        try:
+            document = record_scan(document, store)
+        finally:
+            store.close()
     _write_reports(document, args)
     if args.json:
         sys.stdout.write(render_json(document))
@@ -390,7 +440,11 @@ def _scan(args: argparse.Namespace) -> ExitCode:
         max_counted_calls=args.max_counted_calls,
         insecure_http=args.insecure_http,
     )
-    inputs = JudgementInputs.load(args.policy or settings.policy, args.attestations or settings.attestations)
+    inputs = JudgementInputs.load(
+        args.policy or settings.policy,
+        args.attestations or settings.attestations,
+        args.exceptions or settings.exceptions,
+    )
     checks = _checks(args)
     if args.record:
         _check_bundle_folder(args.record, args.output or args.output_dir)
@@ -443,12 +497,13 @@ def _replay(args: argparse.Namespace) -> ExitCode:
     if bundle.integrity.startswith("UNVERIFIED"):
         _warn(bundle.integrity)
     _warn_unchecked_signature(bundle.integrity, args.bundle)
-    inputs = bundle.judged_against().overridden_by(args.policy, args.attestations)
+    inputs = bundle.judged_against().overridden_by(args.policy, args.attestations, args.exceptions)
     changed = [
         f"{what} ({option})"
         for what, option, given in (
             ("another policy", "--policy", args.policy),
             ("other attestations", "--attestations", args.attestations),
+            ("other exceptions", "--exceptions", args.exceptions),
             ("extra checks", "--checks-dir", args.checks_dir),
         )
         if given
@@ -469,6 +524,7 @@ def _warn_unchecked_signature(integrity: str, bundle: Path) -> None:
 def _demo(args: argparse.Namespace) -> ExitCode:
     """The demo replay; its failures are the point of the demo, so only a broken replay is news."""
     args.bundle, args.policy, args.attestations, args.checks_dir = packaged_path(DEMO_BUNDLE), None, None, []
+    args.exceptions = None
     args.public_key, args.allow_unverified = None, False
     code = _replay(args)
     return ExitCode.REPLAY_DIFFERENT if code is ExitCode.REPLAY_DIFFERENT else ExitCode.OK
@@ -502,6 +558,37 @@ def _findings_document(text: str | bytes, origin: Path) -> FindingsDocument:
         raise UsageError(f"{origin}: not a dingscan findings document ({where}: {first['msg']})") from None
 
 
+def _findings_of(path: Path) -> FindingsDocument:
+    """A findings document from a findings JSON file or a (verified) bundle folder."""
+    if path.is_dir():
+        return _findings_document(read_bundle(path).findings_json, path / "findings.json")
+    return _findings_document(path.read_bytes(), path)
+
+
+def _diff(args: argparse.Namespace) -> ExitCode:
+    compared = compare(_findings_of(args.old), _findings_of(args.new))
+    sys.stdout.write(render_json(compared) if args.json else render_diff(compared))
+    return ExitCode.FAILURES if something_new_failed(compared) else ExitCode.OK
+
+
+def _history(args: argparse.Namespace) -> ExitCode:
+    if args.state is None:
+        raise UsageError("history needs the state directory: --state DIR or DINGSCAN_STATE")
+    if not args.state.is_dir():
+        raise UsageError(f"{args.state}: no state directory (run a scan with --state first)")
+    store = _open_state(args.state)
+    try:
+        tenants = store.tenants()
+        tenant = args.tenant or (tenants[0] if len(tenants) == 1 else None)
+        if tenant is None:
+            choices = ", ".join(tenants) or "none"
+            raise UsageError(f"choose a tenant with --tenant (the state holds: {choices})")
+        sys.stdout.write(render_history(store, tenant, control=args.control, scans=args.scans))
+    finally:
+        store.close()
+    return ExitCode.OK
+
+
 def _list_checks(args: argparse.Namespace) -> ExitCode:
     framework = framework_named(args.framework) if args.framework else None
     sys.stdout.write(render_check_list(_checks(args), framework))
@@ -509,15 +596,16 @@ def _list_checks(args: argparse.Namespace) -> ExitCode:
 
 
 def _validate(args: argparse.Namespace) -> ExitCode:
-    policy, attestations = args.policy, args.attestations
-    if args.config is None and policy is None and attestations is None:
-        policy, attestations = (Path(name) for name in STARTER_FILES)
-        policy, attestations = (p if p.exists() else None for p in (policy, attestations))
-        if policy is None and attestations is None:
+    files: list[Path | None] = [args.policy, args.attestations, args.exceptions]
+    if args.config is None and not any(files):
+        files = [path if path.exists() else None for path in map(Path, STARTER_FILES)]
+        if not any(files):
             raise UsageError(
-                "nothing to validate: give --config, --policy or --attestations (or run it where dingscan init wrote its files)"
+                "nothing to validate: give --config, --policy, --attestations or --exceptions "
+                "(or run it where dingscan init wrote its files)"
             )
-    report = validate_files(args.config, policy, attestations)
+    policy, attestations, exceptions = files
+    report = validate_files(args.config, policy, attestations, exceptions)
     for source, problems in report.items():
         for line in problems or [f"{source}: ok"]:
             print(for_terminal(line))
@@ -559,6 +647,7 @@ def _baseline(args: argparse.Namespace) -> ExitCode:
 STARTER_FILES = {
     "dingscan-policy.yaml": "templates/policy.yaml",
     "dingscan-attestations.yaml": "templates/attestations.yaml",
+    "dingscan-exceptions.yaml": "templates/exceptions.yaml",
 }
 
 
@@ -570,7 +659,8 @@ def _init(args: argparse.Namespace) -> ExitCode:
         atomic_write_text(path, (Path(__file__).parent / template).read_text(encoding="utf-8"))
         print(f"wrote {path}")
     print(
-        "edit them, then: dingscan scan --policy dingscan-policy.yaml --attestations dingscan-attestations.yaml"
+        "edit them, then: dingscan scan --policy dingscan-policy.yaml --attestations dingscan-attestations.yaml "
+        "--exceptions dingscan-exceptions.yaml"
     )
     return ExitCode.OK
 

@@ -7,13 +7,13 @@ prints the JSON Schema; ``docs/findings.schema.json`` is that output, kept curre
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2.0"  # 1.2: scan.replay (the replay verdict)
+SCHEMA_VERSION = "1.3.0"  # 1.2: scan.replay (the replay verdict); 1.3: accepted risks and history
 
 
 class Status(StrEnum):
@@ -22,6 +22,10 @@ class Status(StrEnum):
     MANUAL = "MANUAL"  # needs human evidence: attestation missing or stale
     ERROR = "ERROR"  # data could not be collected: permission, quota, API error
     NOT_APPLICABLE = "NOT_APPLICABLE"  # the tenant's edition or configuration makes it moot
+    # Every offender is covered by an unexpired exception (an accepted risk with owner and expiry).
+    # Not "MUTED" or "SUPPRESSED": nothing is hidden, the offenders are all still listed; a named
+    # person accepted them until a date. OCSF consumers map it to status "Suppressed".
+    ACCEPTED = "ACCEPTED"
 
 
 class Severity(StrEnum):
@@ -44,14 +48,65 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+ResourceType = Literal["user", "admin", "department", "role", "external_contact", "partner_org", "app", "org"]
+
+
+class ResourceKey(_Frozen):
+    """An offender's identity across scans (with the control and tenant): its type and DingTalk id."""
+
+    type: ResourceType
+    id: str
+    name: str | None = None
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        return self.type, self.id
+
+
+class Acceptance(_Frozen):
+    """Who accepted an offender as a risk, why, and until when (from the exceptions file)."""
+
+    exception: str = Field(description="id of the exceptions-file entry")
+    owner: str
+    approved_by: str
+    reason: str
+    reference: str
+    expires_on: date
+
+
 class Resource(_Frozen):
     """One DingTalk object a finding is about, named by its DingTalk id, with what convicts it."""
 
-    type: Literal["user", "admin", "department", "role", "external_contact", "partner_org", "app", "org"]
+    type: ResourceType
     id: str
     name: str | None = None
     detail: str
     evidence: dict[str, Any] = Field(default_factory=dict)
+    accepted: Acceptance | None = Field(
+        default=None, description="The unexpired exception that covers this offender, if any"
+    )
+    first_seen: datetime | None = Field(
+        default=None,
+        description="With a state directory: as_of of the first scan that saw this offender for this control",
+    )
+
+    @property
+    def key(self) -> ResourceKey:
+        return ResourceKey(type=self.type, id=self.id, name=self.name)
+
+
+class Changes(_Frozen):
+    """A control against the previous scan of the same tenant that evaluated it."""
+
+    since: datetime = Field(description="as_of of the previous scan")
+    previous_status: Status | None = Field(description="None: the control was not in the previous scan")
+    new: list[ResourceKey] = Field(
+        default_factory=list, description="offenders the previous scan did not have"
+    )
+    resolved: list[ResourceKey] = Field(
+        default_factory=list, description="offenders of the previous scan that are gone (control evaluated)"
+    )
+    open: list[ResourceKey] = Field(default_factory=list, description="offenders in both scans")
 
 
 class Finding(_Frozen):
@@ -69,6 +124,9 @@ class Finding(_Frozen):
         default_factory=dict,
         description="The control's references in each framework, by framework id (pdpo, iso27001, "
         "cis_v8, pipl, ...; frameworks/*.yaml); an empty list: not mapped in that framework",
+    )
+    changes: Changes | None = Field(
+        default=None, description="With a state directory and a previous scan of this tenant: what changed"
     )
 
 
@@ -146,6 +204,24 @@ class ScanInfo(_Frozen):
     )
 
 
+class ExceptionOutcome(_Frozen):
+    """What one entry of the exceptions file did in this scan."""
+
+    id: str
+    control_id: str
+    resources: list[str] | None = Field(description="Resource ids covered; None: the whole control")
+    owner: str
+    approved_by: str
+    reason: str
+    reference: str
+    expires_on: date
+    state: Literal["applied", "expired", "stale", "not_applied"] = Field(
+        description="applied: covers offenders; expired: past expires_on, not applied; stale: matches no "
+        "offender; not_applied: the control is ERROR, MANUAL or NOT_APPLICABLE (never hidden)"
+    )
+    detail: str
+
+
 class Coverage(_Frozen):
     status: str
     reason: str | None = None
@@ -159,6 +235,9 @@ class FindingsDocument(_Frozen):
     coverage: dict[str, Coverage]
     summary: dict[Status, int]
     findings: list[Finding]
+    exceptions: list[ExceptionOutcome] = Field(
+        default_factory=list, description="Every entry of the exceptions file (--exceptions) and its effect"
+    )
 
     @staticmethod
     def summarise(findings: list[Finding]) -> dict[Status, int]:

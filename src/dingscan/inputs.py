@@ -1,4 +1,4 @@
-"""What a scan is judged against: the policy and the attestation file, with their fingerprints.
+"""What a scan is judged against: the policy, attestation and exceptions files, with fingerprints.
 
 An auditor must know exactly which parameters and which signed-off statements produced a set of
 findings, so the SHA-256 of each file is written into the findings, and a fixture bundle carries
@@ -14,6 +14,7 @@ from pathlib import Path
 from dingscan.attestations import AttestationError, Attestations
 from dingscan.findings import InputDigest
 from dingscan.policy import Policy, PolicyError
+from dingscan.risks import Exceptions, ExceptionsError
 from dingscan.yamlfile import read_text
 
 
@@ -33,32 +34,38 @@ class JudgementInputs:
     policy_file: InputFile
     attestations: Attestations | None  # None: no attestation file was given
     attestations_file: InputFile | None
+    exceptions: Exceptions | None = None  # None: no exceptions file was given
+    exceptions_file: InputFile | None = None
 
     @classmethod
-    def load(cls, policy_path: Path | None = None, attestations_path: Path | None = None) -> JudgementInputs:
-        if policy_path is None:
-            policy = Policy()
-            policy_file = InputFile("built-in defaults", policy.to_yaml())
-        else:
-            policy_file = InputFile(str(policy_path), read_text(policy_path, PolicyError))
-            policy = Policy.parse(policy_file.text, policy_file.source)
-        if attestations_path is None:
-            return cls(policy, policy_file, None, None)
-        attestations_file = InputFile(str(attestations_path), read_text(attestations_path, AttestationError))
-        attestations = Attestations.parse(attestations_file.text, attestations_file.source)
-        return cls(policy, policy_file, attestations, attestations_file)
+    def load(
+        cls,
+        policy_path: Path | None = None,
+        attestations_path: Path | None = None,
+        exceptions_path: Path | None = None,
+    ) -> JudgementInputs:
+        policy_file = _read(policy_path, PolicyError) or InputFile("built-in defaults", Policy().to_yaml())
+        return cls.from_texts(
+            policy_file, _read(attestations_path, AttestationError), _read(exceptions_path, ExceptionsError)
+        )
 
     @classmethod
-    def from_texts(cls, policy: InputFile, attestations: InputFile | None) -> JudgementInputs:
+    def from_texts(
+        cls, policy: InputFile, attestations: InputFile | None, exceptions: InputFile | None = None
+    ) -> JudgementInputs:
         return cls(
             Policy.parse(policy.text, policy.source),
             policy,
             Attestations.parse(attestations.text, attestations.source) if attestations else None,
             attestations,
+            Exceptions.parse(exceptions.text, exceptions.source) if exceptions else None,
+            exceptions,
         )
 
-    def overridden_by(self, policy_path: Path | None, attestations_path: Path | None) -> JudgementInputs:
-        """These inputs with either file replaced (a replay judged against other files)."""
+    def overridden_by(
+        self, policy_path: Path | None, attestations_path: Path | None, exceptions_path: Path | None = None
+    ) -> JudgementInputs:
+        """These inputs with any file replaced (a replay judged against other files)."""
         replaced = self
         if policy_path is not None:
             policy = JudgementInputs.load(policy_path)
@@ -68,8 +75,25 @@ class JudgementInputs:
             replaced = replace(
                 replaced, attestations=attested.attestations, attestations_file=attested.attestations_file
             )
+        if exceptions_path is not None:
+            accepted = JudgementInputs.load(None, None, exceptions_path)
+            replaced = replace(
+                replaced, exceptions=accepted.exceptions, exceptions_file=accepted.exceptions_file
+            )
         return replaced
 
+    def files(self) -> dict[str, InputFile]:
+        """The input files by role ('policy', 'attestations', 'exceptions'), those given."""
+        files = {
+            "policy": self.policy_file,
+            "attestations": self.attestations_file,
+            "exceptions": self.exceptions_file,
+        }
+        return {name: file for name, file in files.items() if file is not None}
+
     def digests(self) -> dict[str, InputDigest]:
-        files = {"policy": self.policy_file, "attestations": self.attestations_file}
-        return {name: file.digest for name, file in files.items() if file is not None}
+        return {name: file.digest for name, file in self.files().items()}
+
+
+def _read(path: Path | None, error: type[ValueError]) -> InputFile | None:
+    return None if path is None else InputFile(str(path), read_text(path, error))

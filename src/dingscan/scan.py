@@ -27,13 +27,26 @@ from dingscan.collect import Progress, collect
 from dingscan.engine import run_checks
 from dingscan.evidence import Bundle, Pseudonymiser, RecordingTransport, ReplayTransport, write_bundle
 from dingscan.evidence.exchange import Exchange
-from dingscan.findings import ApiUsage, Coverage, FindingsDocument, ReplayVerdict, ScanInfo, Tenant, Tool
+from dingscan.findings import (
+    ApiUsage,
+    Coverage,
+    ExceptionOutcome,
+    FindingsDocument,
+    ReplayVerdict,
+    ScanInfo,
+    Tenant,
+    Tool,
+)
 from dingscan.inputs import JudgementInputs
 from dingscan.redaction import SECRETS
+from dingscan.risks import apply_exceptions
 from dingscan.settings import Settings
 from dingscan.snapshot import Section, SectionStatus, Snapshot
 
 log = structlog.get_logger(__name__)
+
+#: Resource types that are people: their ids are pseudonymised in a pseudonymised bundle.
+PEOPLE = frozenset({"user", "admin", "external_contact"})
 
 
 @dataclass(frozen=True)
@@ -85,17 +98,19 @@ async def scan_live(
             # The bundle's own findings must name nobody either: judge the pseudonymised answers
             # against the pseudonymised inputs (the same people under the same pseudonyms).
             exchanges = [pseudonymiser.exchange(e) for e in exchanges]
-            inputs = pseudonymiser.inputs(inputs)
+            things = frozenset(
+                r.id for f in result.document.findings for r in f.resources if r.type not in PEOPLE
+            )
+            inputs = pseudonymiser.inputs(inputs, things)
             replayed = await _replay(exchanges, started, settings.corp_id, inputs, checks, record_to, "")
             recorded = replayed.document
-        files = {"policy": inputs.policy_file, "attestations": inputs.attestations_file}
         write_bundle(
             record_to,
             exchanges=exchanges,
             recorded_at=started,
             corp_id=settings.corp_id,
             org_name=result.document.scan.tenant.org_name,
-            inputs={name: file for name, file in files.items() if file is not None},
+            inputs=inputs.files(),
             findings_json=recorded.model_dump_json(indent=2),
             pseudonymised=pseudonymiser is not None,
             sign=sign,
@@ -178,6 +193,9 @@ def _evaluate(
 ) -> ScanResult:
     snapshot = snapshot.model_copy(update={"attestations": _attestations_section(inputs)})
     findings = run_checks(checks, snapshot, inputs.policy)
+    exceptions: list[ExceptionOutcome] = []
+    if inputs.exceptions is not None:
+        findings, exceptions = apply_exceptions(findings, inputs.exceptions, snapshot.as_of.date())
     org = snapshot.org.data
     document = FindingsDocument(
         tool=Tool(version=__version__),
@@ -200,6 +218,7 @@ def _evaluate(
         },
         summary=FindingsDocument.summarise(findings),
         findings=findings,
+        exceptions=exceptions,
     )
     # Whatever leaves the process (terminal, --output, a bundle) leaves from this document: a
     # secret a server or a plugin check echoed into a message or a name stops here.

@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     )
     policy: Path | None = Field(None, description="policy file (in a config file: relative to it)")
     attestations: Path | None = Field(None, description="attestation file (in a config file: relative to it)")
+    exceptions: Path | None = Field(None, description="exceptions file (in a config file: relative to it)")
 
     @field_validator("oapi_url", "api_url")
     @classmethod
@@ -97,7 +98,7 @@ class _FileValues(PydanticBaseSettingsSource):
 
 
 #: Config keys that name files: a relative path in the config file is relative to that file.
-FILE_KEYS = ("policy", "attestations")
+FILE_KEYS = ("policy", "attestations", "exceptions")
 
 
 def config_problems(config_file: Path) -> list[str]:

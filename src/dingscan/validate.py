@@ -2,7 +2,7 @@
 
 A scan stops at the first bad line (one line on stderr); someone editing a policy wants the whole
 list before the next try. The config file is read like a scan reads it (environment included),
-and the policy and attestation files it names are checked too.
+and the policy, attestation and exceptions files it names are checked too.
 """
 
 from __future__ import annotations
@@ -13,14 +13,16 @@ from pydantic import BaseModel
 
 from dingscan.attestations import AttestationError, Attestations
 from dingscan.policy import Policy, PolicyError
+from dingscan.risks import Exceptions, ExceptionsError
 from dingscan.settings import ConfigError, config_problems, load_settings
 from dingscan.yamlfile import problems_in, read_text
 
 
 def validate_files(
-    config: Path | None, policy: Path | None, attestations: Path | None
+    config: Path | None, policy: Path | None, attestations: Path | None, exceptions: Path | None = None
 ) -> dict[str, list[str]]:
-    """File name -> its problems (empty when valid), in the order config, policy, attestations."""
+    """File name -> its problems (empty when valid), in the order config, policy, attestations,
+    exceptions."""
     report: dict[str, list[str]] = {}
     if config is not None:
         try:
@@ -28,12 +30,15 @@ def validate_files(
             if not report[str(config)]:
                 settings = load_settings(config)
                 policy, attestations = policy or settings.policy, attestations or settings.attestations
+                exceptions = exceptions or settings.exceptions
         except ConfigError as exc:
             report[str(config)] = [str(exc)]
     if policy is not None:
         report[str(policy)] = _problems(Policy, policy, PolicyError)
     if attestations is not None:
         report[str(attestations)] = _problems(Attestations, attestations, AttestationError)
+    if exceptions is not None:
+        report[str(exceptions)] = _problems(Exceptions, exceptions, ExceptionsError)
     return report
 
 

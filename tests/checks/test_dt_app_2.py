@@ -20,12 +20,12 @@ def test_disabled_and_expired_apps_fail() -> None:
     finding = evaluate("DT.APP.2", snapshot(apps=apps))
     assert finding.status is Status.FAIL
     assert [(r.type, r.id, r.name) for r in finding.resources] == [
-        ("app", "11", "Old bot"),
-        ("app", "12", "Trial"),
+        ("app", "77", "Trial"),  # named by appId, as in DT.APP.1
+        ("app", "agent:11", "Old bot"),  # self-built: appId 0, so its agentId
     ]
-    assert "disabled" in finding.resources[0].detail
-    assert "expired" in finding.resources[1].detail
-    assert finding.resources[1].evidence["app_id"] == 77
+    assert "expired" in finding.resources[0].detail
+    assert "disabled" in finding.resources[1].detail
+    assert finding.resources[0].evidence == {"app_id": 77, "agent_id": 12, "app_status": 3}
 
 
 def test_app_list_not_collected_is_error() -> None:

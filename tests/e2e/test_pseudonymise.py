@@ -77,10 +77,15 @@ DEMO_TENANTS = packaged_path("fixtures/tenants")
 
 
 async def test_pseudonymised_demo_keeps_every_verdict_and_names_nobody_anywhere(tmp_path: Path) -> None:
-    """The demo's inputs name people too (break-glass accounts, a temporary grant, signatories):
-    pseudonymised with the same key as the answers, every control keeps its live status."""
+    """The demo's inputs name people too (break-glass accounts, a temporary grant, signatories,
+    accepted risks): pseudonymised with the same key as the answers, every control keeps its live
+    status and every exception its effect."""
     tenant = load_tenant(DEMO_TENANTS / "demo.yaml")
-    inputs = JudgementInputs.load(DEMO_TENANTS / "demo-policy.yaml", DEMO_TENANTS / "demo-attestations.yaml")
+    inputs = JudgementInputs.load(
+        DEMO_TENANTS / "demo-policy.yaml",
+        DEMO_TENANTS / "demo-attestations.yaml",
+        DEMO_TENANTS / "demo-exceptions.yaml",
+    )
     with Emulator(tenant, qps=None) as emu:
         live = await scan_live(
             settings_for(emu, tenant),
@@ -95,11 +100,13 @@ async def test_pseudonymised_demo_keeps_every_verdict_and_names_nobody_anywhere(
     statuses = {f.control_id: f.status for f in live.document.findings}
     assert {f.control_id: f.status for f in replayed.document.findings} == statuses
     assert statuses["DT.PRV.7"] is Status.FAIL  # judged on the temporary-access register
+    assert statuses["DT.EXT.3"] is Status.ACCEPTED  # the accepted partner org keeps its exception
+    assert [e.state for e in replayed.document.exceptions] == [e.state for e in live.document.exceptions]
 
     text = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "b").iterdir())
-    attestations = inputs.attestations_file.text if inputs.attestations_file else ""
-    signatories = {line.split(":", 1)[1].split(",")[0].strip() for line in attestations.splitlines()
-                   if line.strip().startswith(("attested_by:", "approved_by:"))}  # fmt: skip
+    files = [file.text for file in (inputs.attestations_file, inputs.exceptions_file) if file]
+    signatories = {line.split(":", 1)[1].split(",")[0].strip() for line in "\n".join(files).splitlines()
+                   if line.strip().startswith(("attested_by:", "approved_by:", "owner:"))}  # fmt: skip
     assert signatories and not [s for s in signatories if s in text]
     for user in tenant.users:
         assert user.userid not in text

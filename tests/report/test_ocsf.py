@@ -99,3 +99,17 @@ def test_references_and_resources_carry_dingtalk_ids(demo: FindingsDocument) -> 
     assert any(r.startswith("CIS Controls v8") for r in event["compliance"]["requirements"])
     assert event["remediation"]["cis_controls"][0]["version"] == "v8"
     assert event["metadata"]["product"]["name"] == "dingscan"
+
+
+def test_accepted_offenders_are_suppressed_and_carry_first_seen(demo: FindingsDocument, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dingscan.state import SqliteStore, record_scan
+
+    store = SqliteStore(tmp_path / "state")
+    annotated = record_scan(demo, store)
+    store.close()
+    by_status = {(e["metadata"]["event_code"], e["status"]) for e in events(annotated)}
+    assert ("DT.EXT.3", "Suppressed") in by_status  # the demo's accepted partner organisation
+    assert ("DT.LCM.2", "New") in by_status and ("DT.LCM.2", "Suppressed") not in by_status  # expired
+    accepted = [e for e in events(annotated) if e["metadata"]["event_code"] == "DT.EXT.3"]
+    assert accepted[0]["compliance"]["status"] == "Fail" and schema_errors(accepted[0]) == []
+    assert accepted[0]["finding_info"]["first_seen_time"] == accepted[0]["time"]

@@ -8,6 +8,7 @@ from dingscan.engine import load_checks
 from dingscan.exitcodes import ExitCode
 from dingscan.policy import Policy
 from dingscan.report.baseline import render_baseline
+from dingscan.risks import Exceptions
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "baseline.md"
 CATALOGUE = [
@@ -41,6 +42,13 @@ def test_init_writes_starter_files_that_load(tmp_path: Path, capsys: pytest.Capt
     policy = Policy.load(tmp_path / "dingscan-policy.yaml")
     assert policy.admins.primary_max == 3 and policy.conflicting_roles == [("人事", "财务")]
     assert Attestations.load(tmp_path / "dingscan-attestations.yaml") == Attestations()
+    exceptions = tmp_path / "dingscan-exceptions.yaml"
+    assert Exceptions.load(exceptions) == Exceptions()
+    example = "\n".join(line.removeprefix("# ") for line in exceptions.read_text().splitlines()[13:])
+    assert [e.id for e in Exceptions.parse(example, "example").exceptions] == [
+        "RISK-2026-014",
+        "RISK-2026-015",
+    ]
 
 
 def test_init_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,6 +6,7 @@ A bundle is a folder::
     exchanges.jsonl   every HTTP exchange, one per line, credentials removed
     policy.yaml       the baseline parameters the recorded scan was judged against
     attestations.yaml the attestation file it was judged against (when one was given)
+    exceptions.yaml   the exceptions file (accepted risks) it was judged against (when one was given)
     findings.json     the recorded scan's findings, for comparison with a replay
     manifest.sig      optional Ed25519 signature of manifest.json (which pins every other file)
 
@@ -48,7 +49,7 @@ MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 EXCHANGES = "exchanges.jsonl"
 FINDINGS = "findings.json"
-INPUT_FILES = {"policy": "policy.yaml", "attestations": "attestations.yaml"}
+INPUT_FILES = {"policy": "policy.yaml", "attestations": "attestations.yaml", "exceptions": "exceptions.yaml"}
 FORMAT_VERSION = 1
 MiB = 1024 * 1024
 #: Every file a bundle may hold, with its size limit: nothing else is ever opened.
@@ -82,7 +83,7 @@ class Manifest(BaseModel):
     org_name: str | None
     exchanges: int
     files: dict[str, str]  # file name -> SHA-256 hex
-    inputs: dict[str, str] = {}  # "policy"/"attestations" -> where the file came from when recorded
+    inputs: dict[str, str] = {}  # "policy"/"attestations"/"exceptions" -> where the file came from
     pseudonymised: bool = False
 
     @model_validator(mode="after")
@@ -108,8 +109,10 @@ class Bundle:
     recorded: FindingsDocument  # findings_json, parsed
 
     def judged_against(self) -> JudgementInputs:
-        """The policy and attestations the recorded scan was judged against."""
-        return JudgementInputs.from_texts(self.inputs["policy"], self.inputs.get("attestations"))
+        """The policy, attestations and exceptions the recorded scan was judged against."""
+        return JudgementInputs.from_texts(
+            self.inputs["policy"], self.inputs.get("attestations"), self.inputs.get("exceptions")
+        )
 
 
 def sha256(data: bytes) -> str:

@@ -2,7 +2,7 @@
 
 A bundle handed to an auditor or attached to a ticket need not carry staff names, mobiles or
 mailboxes. Every identifier and piece of personal data, in every recorded request and answer
-*and* in the policy and attestation files the bundle carries, is replaced by an HMAC-SHA256
+*and* in the policy, attestation and exceptions files the bundle carries, is replaced by an HMAC-SHA256
 pseudonym under one key, so the same person gets the same pseudonym everywhere: replay still
 matches requests to answers, the checks still join leavers to members and temporary grants to
 role holders, and the bundle's findings (judged on the pseudonymised data) name nobody. Email
@@ -95,17 +95,37 @@ class Pseudonymiser:
             response = self._response(request.path, response)
         return exchange.model_copy(update={"request": request, "response": response})
 
-    def inputs(self, inputs: JudgementInputs) -> JudgementInputs:
-        """The policy and attestation files with the same pseudonyms as the exchanges, so that
-        break-glass accounts, approved sub-admins and temporary grants still name the same people."""
-        attestations = inputs.attestations_file
+    def inputs(self, inputs: JudgementInputs, things: frozenset[str] = frozenset()) -> JudgementInputs:
+        """The input files with the same pseudonyms as the exchanges, so that break-glass accounts,
+        approved sub-admins, temporary grants and accepted risks still name the same people.
+
+        ``things`` are resource ids that name no person (apps, partner orgs): an exception's
+        other resource ids are people's userids and get their pseudonyms."""
+        attestations, exceptions = inputs.attestations_file, inputs.exceptions_file
         return JudgementInputs.from_texts(
-            self.input_file(inputs.policy_file), self.input_file(attestations) if attestations else None
+            self.input_file(inputs.policy_file),
+            self.input_file(attestations) if attestations else None,
+            self.exceptions_file(exceptions, things) if exceptions else None,
         )
 
     def input_file(self, file: InputFile) -> InputFile:
         data, _ = parse_yaml_mapping(file.text, file.source)
-        text = yaml.safe_dump(self._walk(data), sort_keys=False, allow_unicode=True)
+        return self._dumped(file, self._walk(data))
+
+    def exceptions_file(self, file: InputFile, things: frozenset[str]) -> InputFile:
+        data, _ = parse_yaml_mapping(file.text, file.source)
+        for entry in data.get("exceptions") or []:
+            if not isinstance(entry, dict):
+                continue
+            if "owner" in entry:
+                entry["owner"] = _apply(entry["owner"], self.name)
+            if isinstance(entry.get("resources"), list):
+                entry["resources"] = [i if i in things else self.userid(str(i)) for i in entry["resources"]]
+        return self._dumped(file, self._walk(data))
+
+    @staticmethod
+    def _dumped(file: InputFile, data: Any) -> InputFile:
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
         return InputFile(file.source, f"# pseudonymised by dingscan\n{text}")
 
     def userid(self, value: str) -> str:

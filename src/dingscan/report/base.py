@@ -66,7 +66,14 @@ def reference_labels(finding: Finding) -> list[str]:
 
 
 #: Problems first: the order in which reports list statuses (any status added later comes last).
-_STATUS_PRIORITY = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.PASS, Status.NOT_APPLICABLE)
+_STATUS_PRIORITY = (
+    Status.FAIL,
+    Status.ERROR,
+    Status.MANUAL,
+    Status.ACCEPTED,
+    Status.PASS,
+    Status.NOT_APPLICABLE,
+)
 
 
 def statuses() -> list[Status]:

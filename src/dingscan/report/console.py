@@ -13,16 +13,18 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
-from dingscan.findings import Finding, FindingsDocument, Status
+from dingscan.findings import Finding, FindingsDocument, Resource, Status
+from dingscan.report.drift import drift_line
 from dingscan.report.terminal import for_terminal
 
 EXAMPLES_PER_FINDING = 5
-_ORDER = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.PASS, Status.NOT_APPLICABLE)
-#: ANSI SGR codes per status: red, magenta, yellow, green, dim.
+_ORDER = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.ACCEPTED, Status.PASS, Status.NOT_APPLICABLE)
+#: ANSI SGR codes per status: red, magenta, yellow, blue, green, dim.
 _COLOURS = {
     Status.FAIL: "31",
     Status.ERROR: "35",
     Status.MANUAL: "33",
+    Status.ACCEPTED: "34",
     Status.PASS: "32",
     Status.NOT_APPLICABLE: "2",
 }
@@ -66,7 +68,9 @@ def render_summary(document: FindingsDocument, *, colour: bool = False) -> str:
     scan = document.scan
     tenant = scan.tenant.org_name or "unknown organisation"
     # Every line is made safe for the terminal (for_terminal) before any colour is added.
-    lines = [
+    drift = drift_line(document)
+    lines = [drift] if drift else []
+    lines += [
         f"dingscan {document.tool.version} - {tenant} ({scan.tenant.corp_id or 'corp_id not set'})",
         f"{scan.mode} scan, judged as of {scan.as_of:%Y-%m-%d %H:%M} UTC",
     ]
@@ -76,7 +80,7 @@ def render_summary(document: FindingsDocument, *, colour: bool = False) -> str:
     if scan.replay:  # it names control ids from a bundle
         sgr = {"identical": "32", "different": "1;31"}.get(scan.replay.result) if colour else None
         lines.append(paint(for_terminal(f"replay: {scan.replay.describe()}"), sgr))
-    lines += [for_terminal(line) for line in _coverage_lines(document)]
+    lines += [for_terminal(line) for line in [*_coverage_lines(document), *_exception_lines(document)]]
     lines.append("")
     findings = sorted(
         document.findings, key=lambda f: (_ORDER.index(f.status), f.severity.rank, f.control_id)
@@ -106,14 +110,43 @@ def _coverage_lines(document: FindingsDocument) -> list[str]:
     return lines
 
 
-def _examples(finding: Finding) -> list[str]:
-    if finding.status is not Status.FAIL:
+def _exception_lines(document: FindingsDocument) -> list[str]:
+    if not document.exceptions:
         return []
+    states = ("applied", "expired", "stale", "not_applied")
+    counts = ", ".join(
+        f"{sum(e.state == state for e in document.exceptions)} {state.replace('_', ' ')}" for state in states
+    )
+    lines = [f"exceptions: {counts}"]
+    lines += [
+        f"  {e.id} ({e.control_id}): {e.state} - {e.detail}"
+        for e in document.exceptions
+        if e.state != "applied"
+    ]
+    return lines
+
+
+def _examples(finding: Finding) -> list[str]:
+    if finding.status not in (Status.FAIL, Status.ACCEPTED):
+        return []
+    new = {key.identity for key in finding.changes.new} if finding.changes else set()
     shown = [
-        f"- {r.id}{f' ({r.name})' if r.name else ''}: {r.detail}"
+        f"- {r.id}{f' ({r.name})' if r.name else ''}: {r.detail}{_tags(r, r.key.identity in new)}"
         for r in finding.resources[:EXAMPLES_PER_FINDING]
     ]
     hidden = len(finding.resources) - len(shown)
     if hidden > 0:
         shown.append(f"  ... and {hidden} more (see the JSON output)")
     return shown
+
+
+def _tags(resource: Resource, new: bool) -> str:
+    """Why to look (new since the last scan) or not (accepted: by whom, until when)."""
+    tags = ["new"] if new else []
+    if resource.first_seen is not None and not new:
+        tags.append(f"since {resource.first_seen:%Y-%m-%d}")
+    if accepted := resource.accepted:
+        tags.append(
+            f"accepted by {accepted.approved_by} until {accepted.expires_on:%Y-%m-%d}: {accepted.exception}"
+        )
+    return f" [{'; '.join(tags)}]" if tags else ""

@@ -6,7 +6,7 @@ event's ``finding_info.uid`` hashes (tenant, control, resource): the same offend
 uid in every scan, which is what a SIEM deduplicates on.
 
 Status mapping (README "OCSF events"): the control's verdict is ``compliance.status_id``: PASS is
-Pass, FAIL is Fail, MANUAL and ERROR are Warning (OCSF: "did not yield a result due to missing
+Pass, FAIL and ACCEPTED are Fail, MANUAL and ERROR are Warning (OCSF: "did not yield a result due to missing
 information": human evidence or tenant data), NOT_APPLICABLE is Other with status "Not
 Applicable" (known, but none of OCSF's values). dingscan's own status stays in
 ``compliance.status_code``. The event's ``status_id`` is the finding's workflow state, which the
@@ -45,11 +45,12 @@ COMPLIANCE_STATUS: dict[Status, tuple[int, str]] = {
     Status.MANUAL: (2, "Warning"),
     Status.ERROR: (2, "Warning"),
     Status.NOT_APPLICABLE: (99, "Not Applicable"),
+    Status.ACCEPTED: (3, "Fail"),  # the control still fails; its offenders are accepted risks
 }
-#: The event's ``status_id``: the finding's workflow state, New unless listed here (accepted risks
-#: are Suppressed).
-FINDING_STATUS: dict[Status, tuple[int, str]] = {}
+#: The event's ``status_id``: the finding's workflow state, New, or Suppressed for an offender an
+#: unexpired exception accepts (and for a control whose every offender is accepted).
 _NEW = (1, "New")
+_SUPPRESSED = (3, "Suppressed")
 
 
 def render_ocsf(document: FindingsDocument) -> str:
@@ -80,7 +81,8 @@ def _event(document: FindingsDocument, finding: Finding, resource: Resource | No
     scan, tenant = document.scan, document.scan.tenant
     time = _ms(scan.as_of)
     severity_id = SEVERITY_IDS[finding.severity]
-    status_id, status = FINDING_STATUS.get(finding.status, _NEW)
+    accepted = finding.status is Status.ACCEPTED or bool(resource and resource.accepted)
+    status_id, status = _SUPPRESSED if accepted else _NEW
     info: dict[str, Any] = {
         "uid": event_uid(tenant.corp_id, finding.control_id, resource),
         "title": finding.title,
@@ -89,8 +91,8 @@ def _event(document: FindingsDocument, finding: Finding, resource: Resource | No
         "types": [STANDARD],
         "product": _product(document),
     }
-    if first_seen := getattr(finding, "first_seen", None):  # the state store's, where it is kept
-        info["first_seen_time"] = _ms(first_seen)
+    if resource is not None and resource.first_seen is not None:  # with a state directory
+        info["first_seen_time"] = _ms(resource.first_seen)
     return {
         "activity_id": ACTIVITY_CREATE,
         "activity_name": "Create",

@@ -1,0 +1,208 @@
+"""The SQLite state store: one file in the state directory, WAL, versioned schema.
+
+Why SQLite: it is in the standard library, needs no server, and its transactions give the two
+guarantees a nightly job needs: a run killed mid-write leaves the previous state intact (the
+transaction rolls back), and two overlapping runs serialise (the second waits up to
+``wait_seconds`` for the write lock, then stops with a one-line error).
+
+The schema is versioned: ``schema_version`` holds the version, and :data:`MIGRATIONS` upgrades
+a store from any earlier version, each step in the same transaction as the version bump. New
+data (say, per-day activity lists for large tenants) is a new table added by a new migration.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dingscan.drift import EVALUATED
+from dingscan.findings import ResourceKey, Status
+from dingscan.state.store import KnownOffender, Prior, ScanRecord, ScanStatuses, StateError
+
+DATABASE = "state.sqlite3"
+
+#: MIGRATIONS[n] upgrades schema version n to n + 1. Never edit a released step; append one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE scans (
+            id INTEGER PRIMARY KEY,
+            scan_uid TEXT NOT NULL UNIQUE,
+            tenant TEXT NOT NULL,
+            as_of TEXT NOT NULL,
+            mode TEXT NOT NULL
+        )""",
+        "CREATE INDEX scans_by_tenant ON scans (tenant, as_of)",
+        """CREATE TABLE statuses (
+            scan INTEGER NOT NULL REFERENCES scans (id),
+            control_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            PRIMARY KEY (scan, control_id)
+        ) WITHOUT ROWID""",
+        # One row per offender ever seen (not per scan): a year of nightly scans of an unchanged
+        # tenant costs one row per offender, and first-seen is a primary-key lookup.
+        """CREATE TABLE offenders (
+            tenant TEXT NOT NULL,
+            control_id TEXT NOT NULL,
+            resource_type TEXT NOT NULL,
+            resource_id TEXT NOT NULL,
+            name TEXT,
+            first_seen TEXT NOT NULL,
+            open_since TEXT,
+            last_seen TEXT NOT NULL,
+            PRIMARY KEY (tenant, control_id, resource_type, resource_id)
+        ) WITHOUT ROWID""",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SqliteStore:
+    """:class:`~dingscan.state.store.StateStore` in ``directory/state.sqlite3``."""
+
+    def __init__(self, directory: Path, *, wait_seconds: float = 10.0) -> None:
+        self.directory = directory
+        self.wait_seconds = wait_seconds
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = directory / DATABASE
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))  # owner-only before SQLite opens it
+        try:
+            self._db = sqlite3.connect(path, timeout=wait_seconds, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise self._error(exc) from None
+
+    def _error(self, exc: sqlite3.Error) -> StateError:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return StateError(
+                f"state {self.directory}: in use by another dingscan run "
+                f"(waited {self.wait_seconds:g} s); try again when it has finished"
+            )
+        return StateError(f"state {self.directory}: {exc}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction, taken at once so that overlapping runs queue instead of deadlocking."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._error(exc) from None
+        try:
+            yield self._db
+            self._db.execute("COMMIT")
+        except BaseException as exc:
+            self._db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise self._error(exc) from None
+            raise
+
+    def _migrate(self) -> None:
+        with self._transaction() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            row = db.execute("SELECT version FROM schema_version").fetchone()
+            version = row[0] if row else 0
+            if version > SCHEMA_VERSION:
+                raise StateError(
+                    f"state {self.directory}: written by a newer dingscan (schema {version}, "
+                    f"this one knows {SCHEMA_VERSION}); upgrade dingscan"
+                )
+            for step in MIGRATIONS[version:]:
+                for statement in step:
+                    db.execute(statement)
+            if row is None:
+                db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+            else:
+                db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+
+    def record(self, scan: ScanRecord) -> Prior:
+        as_of = _stamp(scan.as_of)
+        with self._transaction() as db:
+            latest = db.execute(
+                "SELECT as_of FROM scans WHERE tenant = ? ORDER BY as_of DESC LIMIT 1", (scan.tenant,)
+            ).fetchone()
+            if latest and latest[0] >= as_of:
+                raise StateError(
+                    f"state {self.directory}: tenant {scan.tenant} already has a scan as of {latest[0]}; "
+                    f"a scan as of {as_of} cannot be added (history is kept in time order)"
+                )
+            previous = self._scans(scan.tenant, 1)
+            prior = Prior(previous[-1] if previous else None, self.offenders(scan.tenant))
+            scan_row = db.execute(
+                "INSERT INTO scans (scan_uid, tenant, as_of, mode) VALUES (?, ?, ?, ?)",
+                (scan.scan_id, scan.tenant, as_of, scan.mode),
+            ).lastrowid
+            db.executemany(
+                "INSERT INTO statuses VALUES (?, ?, ?)",
+                [(scan_row, control, status.value) for control, status in scan.statuses.items()],
+            )
+            current = {(c, k.type, k.id) for c, keys in scan.offenders.items() for k in keys}
+            db.executemany(
+                "UPDATE offenders SET open_since = NULL WHERE tenant = ? AND control_id = ? "
+                "AND resource_type = ? AND resource_id = ?",
+                [
+                    (scan.tenant, o.control_id, o.key.type, o.key.id)
+                    for o in prior.offenders
+                    if o.open_since is not None
+                    and scan.statuses.get(o.control_id) in EVALUATED
+                    and (o.control_id, o.key.type, o.key.id) not in current
+                ],
+            )
+            db.executemany(
+                "INSERT INTO offenders VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO UPDATE SET name = excluded.name, last_seen = excluded.last_seen, "
+                "open_since = coalesce(open_since, excluded.open_since)",
+                [
+                    (scan.tenant, control, key.type, key.id, key.name, as_of, as_of, as_of)
+                    for control, keys in scan.offenders.items()
+                    for key in keys
+                ],
+            )
+        return prior
+
+    def _scans(self, tenant: str, limit: int) -> list[ScanStatuses]:
+        rows = self._db.execute(
+            "SELECT id, scan_uid, as_of FROM scans WHERE tenant = ? ORDER BY as_of DESC LIMIT ?",
+            (tenant, limit),
+        ).fetchall()
+        scans = []
+        for row_id, scan_uid, as_of in reversed(rows):
+            statuses = self._db.execute("SELECT control_id, status FROM statuses WHERE scan = ?", (row_id,))
+            scans.append(
+                ScanStatuses(scan_uid, datetime.fromisoformat(as_of), {c: Status(s) for c, s in statuses})
+            )
+        return scans
+
+    def scans(self, tenant: str, limit: int) -> list[ScanStatuses]:
+        return self._scans(tenant, limit)
+
+    def offenders(self, tenant: str) -> list[KnownOffender]:
+        rows = self._db.execute(
+            "SELECT control_id, resource_type, resource_id, name, first_seen, open_since "
+            "FROM offenders WHERE tenant = ?",
+            (tenant,),
+        )
+        return [
+            KnownOffender(
+                control_id=control,
+                key=ResourceKey(type=kind, id=rid, name=name),
+                first_seen=datetime.fromisoformat(first_seen),
+                open_since=datetime.fromisoformat(open_since) if open_since else None,
+            )
+            for control, kind, rid, name, first_seen, open_since in rows
+        ]
+
+    def tenants(self) -> list[str]:
+        return [t for (t,) in self._db.execute("SELECT DISTINCT tenant FROM scans ORDER BY tenant")]
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _stamp(moment: datetime) -> str:
+    """Fixed-width UTC ISO 8601, so that text order is time order in SQL."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")

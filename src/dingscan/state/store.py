@@ -1,0 +1,77 @@
+"""The state store's interface: what history needs from a database, and nothing more.
+
+Each backend (SQLite today; PostgreSQL for fleets of scanners writing to one store later)
+implements :class:`StateStore`. Everything above it (first-seen dates, changes, the history
+table) is computed from these records by backend-independent code, so a backend only stores
+and fetches. An offender's identity is (tenant corp_id, control ID, resource type, resource id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from dingscan.findings import ResourceKey, Status
+
+
+class StateError(Exception):
+    """The state cannot be used (locked, newer schema, out-of-order scan); one line."""
+
+
+@dataclass(frozen=True)
+class ScanRecord:
+    """What is kept of one scan: each control's status and its offenders."""
+
+    tenant: str
+    scan_id: str
+    as_of: datetime
+    mode: str
+    statuses: Mapping[str, Status]
+    offenders: Mapping[str, Sequence[ResourceKey]]  # control ID -> offenders (FAIL/ACCEPTED only)
+
+
+@dataclass(frozen=True)
+class ScanStatuses:
+    scan_id: str
+    as_of: datetime
+    statuses: Mapping[str, Status]
+
+
+@dataclass(frozen=True)
+class KnownOffender:
+    """An offender the tenant's history has seen, and whether it was still open at the last look."""
+
+    control_id: str
+    key: ResourceKey
+    first_seen: datetime
+    open_since: datetime | None  # None: resolved by the last scan that evaluated the control
+
+
+@dataclass(frozen=True)
+class Prior:
+    """The tenant's history as it stood just before a scan was recorded."""
+
+    previous: ScanStatuses | None  # None: the first scan of this tenant in the state
+    offenders: Sequence[KnownOffender]
+
+
+class StateStore(Protocol):
+    def record(self, scan: ScanRecord) -> Prior:
+        """Store ``scan`` and return the history before it, in one transaction.
+
+        Waits briefly for another run holding the store, then raises :class:`StateError`; a
+        scan not newer than the tenant's latest one is refused (history is kept in time order).
+        """
+
+    def scans(self, tenant: str, limit: int) -> list[ScanStatuses]:
+        """The tenant's latest ``limit`` scans, oldest first."""
+
+    def offenders(self, tenant: str) -> list[KnownOffender]:
+        """Every offender the tenant's history has seen."""
+
+    def tenants(self) -> list[str]:
+        """The corp_ids with at least one scan, sorted."""
+
+    def close(self) -> None: ...
