@@ -1,0 +1,126 @@
+"""Two runs on one state, and a run killed mid-write: the state stays whole.
+
+Real processes, because what is under test is SQLite's locking and rollback across processes:
+a cron job that ran long overlaps the next one; a machine reboot kills a scan while it writes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from dingscan import cli
+from dingscan.exitcodes import ExitCode
+from dingscan.state import SqliteStore
+from dingscan.state.sqlite import DATABASE
+
+RECORD_SCANS = textwrap.dedent(
+    """
+    import sys
+    from datetime import UTC, datetime, timedelta
+    from pathlib import Path
+    from dingscan.findings import ResourceKey, Status
+    from dingscan.state import ScanRecord, SqliteStore
+
+    state, tenant, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for day in range(count):
+        store = SqliteStore(state, wait_seconds=30)
+        users = [ResourceKey(type="user", id=f"u{n}") for n in range(day, day + 50)]
+        store.record(ScanRecord(tenant, f"{tenant}-{day}", start + timedelta(days=day), "live",
+                                {"DT.LCM.2": Status.FAIL}, {"DT.LCM.2": users}))
+        store.close()
+    """
+)
+
+KILLED_MID_WRITE = textwrap.dedent(
+    """
+    import sqlite3, sys, time
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    connect = sqlite3.connect
+
+    def stalling_connect(*args, **kwargs):
+        db = connect(*args, **kwargs)
+        def trace(statement):
+            if statement.startswith("INSERT INTO offenders"):
+                print("writing", flush=True)
+                time.sleep(60)
+        db.set_trace_callback(trace)
+        return db
+
+    sqlite3.connect = stalling_connect
+    from dingscan.findings import ResourceKey, Status
+    from dingscan.state import ScanRecord, SqliteStore
+
+    store = SqliteStore(Path(sys.argv[1]))
+    store.record(ScanRecord("dingcorp", "second", datetime(2026, 2, 1, tzinfo=UTC), "live",
+                            {"DT.LCM.2": Status.FAIL}, {"DT.LCM.2": [ResourceKey(type="user", id="new")]}))
+    """
+)
+
+
+def run(script: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def test_two_processes_recording_at_once_both_succeed(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    runs = [run(RECORD_SCANS, str(state), tenant, "15") for tenant in ("dingone", "dingtwo")]
+    for process in runs:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+    store = SqliteStore(state)
+    assert [len(store.scans(t, 100)) for t in ("dingone", "dingtwo")] == [15, 15]
+    assert len([o for o in store.offenders("dingone") if o.open_since]) == 50
+    store.close()
+    with sqlite3.connect(state / DATABASE) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_run_finding_the_state_busy_waits_then_stops_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = tmp_path / "state"
+    SqliteStore(state).close()
+    holder = sqlite3.connect(state / DATABASE, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another run in the middle of writing
+    monkeypatch.setattr(cli, "STATE_WAIT_SECONDS", 0.3)
+    try:
+        assert cli.main(["demo", "--state", str(state)]) == ExitCode.USAGE
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err == (
+        f"dingscan: error: state {state}: in use by another dingscan run (waited 0.3 s); "
+        "try again when it has finished"
+    )
+    assert cli.main(["demo", "--state", str(state)]) == ExitCode.FAILURES  # free again
+
+
+def test_a_run_killed_mid_write_leaves_the_previous_state(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    first = run(RECORD_SCANS, str(state), "dingcorp", "1")
+    assert first.communicate(timeout=60)[0] == "" and first.returncode == 0
+    killed = run(KILLED_MID_WRITE, str(state))
+    assert killed.stdout is not None and killed.stdout.readline() == "writing\n"
+    os.kill(killed.pid, signal.SIGKILL)
+    killed.communicate(timeout=10)
+    assert killed.returncode == -signal.SIGKILL
+    store = SqliteStore(state)
+    assert [s.scan_id for s in store.scans("dingcorp", 10)] == ["dingcorp-0"]
+    assert {o.key.id for o in store.offenders("dingcorp")} == {f"u{n}" for n in range(50)}
+    store.close()
+    with sqlite3.connect(state / DATABASE) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -1,0 +1,102 @@
+"""The SQLite state store: schema versions, first-seen and open offenders, time order, annotation."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from dingscan.findings import FindingsDocument, ResourceKey, Status
+from dingscan.state import ScanRecord, SqliteStore, StateError, record_scan
+from dingscan.state.sqlite import DATABASE, SCHEMA_VERSION
+
+T0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+ALICE = ResourceKey(type="user", id="alice", name="Alice")
+BOB = ResourceKey(type="user", id="bob")
+
+
+def scan(
+    day: int, statuses: dict[str, Status], offenders: dict[str, list[ResourceKey]], tenant: str = "dingcorp"
+) -> ScanRecord:
+    return ScanRecord(tenant, f"scan-{day}", T0 + timedelta(days=day), "live", statuses, offenders)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SqliteStore:
+    return SqliteStore(tmp_path / "state")
+
+
+def test_a_new_state_is_private_and_at_the_current_schema(tmp_path: Path) -> None:
+    SqliteStore(tmp_path / "state").close()
+    assert stat.S_IMODE((tmp_path / "state").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "state" / DATABASE).stat().st_mode) == 0o600
+    db = sqlite3.connect(tmp_path / "state" / DATABASE)
+    assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    SqliteStore(tmp_path / "state").close()  # reopening migrates nothing twice
+    assert db.execute("SELECT count(*) FROM schema_version").fetchone() == (1,)
+
+
+def test_a_state_from_a_newer_dingscan_is_refused(tmp_path: Path) -> None:
+    SqliteStore(tmp_path / "state").close()
+    with sqlite3.connect(tmp_path / "state" / DATABASE) as db:
+        db.execute("UPDATE schema_version SET version = 99")
+    with pytest.raises(StateError, match="written by a newer dingscan \\(schema 99"):
+        SqliteStore(tmp_path / "state")
+
+
+def test_offenders_open_resolve_and_reopen_keeping_first_seen(store: SqliteStore) -> None:
+    prior = store.record(scan(0, {"DT.PRV.1": Status.FAIL}, {"DT.PRV.1": [ALICE, BOB]}))
+    assert prior.previous is None and prior.offenders == []
+    store.record(scan(1, {"DT.PRV.1": Status.FAIL}, {"DT.PRV.1": [ALICE]}))  # bob resolved
+    store.record(scan(2, {"DT.PRV.1": Status.ERROR}, {}))  # nothing known: alice stays open
+    prior = store.record(scan(3, {"DT.PRV.1": Status.FAIL}, {"DT.PRV.1": [ALICE, BOB]}))  # bob back
+    assert prior.previous is not None and prior.previous.statuses == {"DT.PRV.1": Status.ERROR}
+    known = {o.key.id: o for o in prior.offenders}
+    assert known["alice"].open_since == T0 and known["bob"].open_since is None
+    now = {o.key.id: o for o in store.offenders("dingcorp")}
+    assert now["bob"].first_seen == T0 and now["bob"].open_since == T0 + timedelta(days=3)
+    assert now["alice"].key.name == "Alice"
+    assert [s.as_of.day for s in store.scans("dingcorp", 2)] == [3, 4]
+
+
+def test_history_is_kept_in_time_order(store: SqliteStore) -> None:
+    store.record(scan(1, {}, {}))
+    with pytest.raises(StateError, match="already has a scan as of 2026-11-02"):
+        store.record(scan(1, {}, {}))
+    with pytest.raises(StateError, match="history is kept in time order"):
+        store.record(scan(0, {}, {}))
+    store.record(scan(0, {}, {}, tenant="dingother"))  # another tenant has its own timeline
+    assert store.tenants() == ["dingcorp", "dingother"]
+
+
+def test_record_scan_annotates_first_seen_and_changes(store: SqliteStore) -> None:
+    demo = FindingsDocument.model_validate_json(
+        (Path(__file__).parents[2] / "fixtures" / "demo" / "findings.json").read_text()
+    )
+    first = record_scan(demo, store)
+    assert all(f.changes is None for f in first.findings)
+    prv1 = next(f for f in first.findings if f.control_id == "DT.PRV.1")
+    assert {r.first_seen for r in prv1.resources} == {demo.scan.as_of}
+    later = demo.scan.model_copy(update={"id": "next", "as_of": demo.scan.as_of + timedelta(days=1)})
+    fewer = [
+        f.model_copy(update={"resources": f.resources[1:]}) if f.control_id == "DT.PRV.1" else f
+        for f in demo.findings
+    ]
+    second = record_scan(demo.model_copy(update={"scan": later, "findings": fewer}), store)
+    changes = {f.control_id: f.changes for f in second.findings}
+    assert changes["DT.PRV.1"] is not None and [k.id for k in changes["DT.PRV.1"].resolved] == ["chan.taiman"]
+    assert all(not c.new for c in changes.values() if c)
+    assert changes["DT.PRV.1"].since == demo.scan.as_of
+
+
+def test_a_scan_without_corp_id_cannot_be_kept(store: SqliteStore) -> None:
+    demo = FindingsDocument.model_validate_json(
+        (Path(__file__).parents[2] / "fixtures" / "demo" / "findings.json").read_text()
+    )
+    anonymous = demo.scan.model_copy(update={"tenant": demo.scan.tenant.model_copy(update={"corp_id": None})})
+    with pytest.raises(StateError, match="DINGSCAN_CORP_ID"):
+        record_scan(demo.model_copy(update={"scan": anonymous}), store)
