@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dingscan.drift import changes, offenders
+from collections import defaultdict
+from datetime import datetime
+
+from dingscan.drift import OFFENDING, changes, offenders
 from dingscan.findings import Finding, FindingsDocument
 from dingscan.state.store import KnownOffender, Prior, ScanRecord, StateError, StateStore
 
@@ -12,6 +15,7 @@ def record_scan(document: FindingsDocument, store: StateStore) -> FindingsDocume
     scan = document.scan
     if not scan.tenant.corp_id:
         raise StateError("the scan names no corp_id, so its history cannot be kept: set DINGSCAN_CORP_ID")
+    offending = {f.control_id: offenders(f) for f in document.findings}
     prior = store.record(
         ScanRecord(
             tenant=scan.tenant.corp_id,
@@ -19,32 +23,27 @@ def record_scan(document: FindingsDocument, store: StateStore) -> FindingsDocume
             as_of=scan.as_of,
             mode=scan.mode,
             statuses={f.control_id: f.status for f in document.findings},
-            offenders={f.control_id: offenders(f) for f in document.findings if offenders(f)},
+            offenders={control: keys for control, keys in offending.items() if keys},
         )
     )
-    return document.model_copy(
-        update={"findings": [_annotate(f, prior, document) for f in document.findings]}
-    )
+    known: dict[str, dict[tuple[str, str], KnownOffender]] = defaultdict(dict)
+    for offender in prior.offenders:
+        known[offender.control_id][offender.key.identity] = offender
+    findings = [_annotate(f, known[f.control_id], prior, scan.as_of) for f in document.findings]
+    return document.model_copy(update={"findings": findings})
 
 
-def _annotate(finding: Finding, prior: Prior, document: FindingsDocument) -> Finding:
-    known: dict[tuple[str, str], KnownOffender] = {
-        o.key.identity: o for o in prior.offenders if o.control_id == finding.control_id
-    }
-    offending = {key.identity for key in offenders(finding)}
-    resources = [
-        r.model_copy(
-            update={
-                "first_seen": known[r.key.identity].first_seen
-                if r.key.identity in known
-                else document.scan.as_of
-            }
-        )
-        if r.key.identity in offending
-        else r
-        for r in finding.resources
-    ]
-    update: dict[str, object] = {"resources": resources}
+def _annotate(
+    finding: Finding, known: dict[tuple[str, str], KnownOffender], prior: Prior, as_of: datetime
+) -> Finding:
+    update: dict[str, object] = {}
+    if finding.status in OFFENDING:
+        update["resources"] = [
+            r.model_copy(
+                update={"first_seen": known[(r.type, r.id)].first_seen if (r.type, r.id) in known else as_of}
+            )
+            for r in finding.resources
+        ]
     if prior.previous is not None:
         still_open = [o.key for o in known.values() if o.open_since is not None]
         update["changes"] = changes(
