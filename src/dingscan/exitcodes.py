@@ -6,6 +6,8 @@ README's table is tested against :func:`markdown_table`.
 A replay that does not reproduce its recording outranks everything found in it: to an auditor,
 the findings of a replay that differs from the recorded scan are not evidence of anything. FAIL
 outranks ERROR: a proven failure is news even when other controls could not be judged.
+A control whose every offender is an accepted risk is ACCEPTED, not FAIL, so a nightly job goes
+green once every remaining failure has an owner and an expiry date.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ class ExitCode(IntEnum):
 
 
 MEANINGS: dict[ExitCode, str] = {
-    ExitCode.OK: "every control evaluated; no FAIL at or above `--fail-on` (MANUAL and NOT_APPLICABLE allowed); "
+    ExitCode.OK: "every control evaluated; no FAIL at or above `--fail-on` (MANUAL, ACCEPTED and NOT_APPLICABLE "
+    "allowed); "
     "`demo`: the demo ran as expected",
-    ExitCode.FAILURES: "at least one control FAILED (at or above `--fail-on`, default: any severity)",
-    ExitCode.USAGE: "bad usage or input: options, config, policy, attestations, bundle (tampered or incomplete), "
-    "key, check pack; `validate` found problems",
+    ExitCode.FAILURES: "at least one control FAILED (at or above `--fail-on`, default: any severity); offenders "
+    "an unexpired exception accepts do not count",
+    ExitCode.USAGE: "bad usage or input: options, config, policy, attestations, exceptions, bundle (tampered or "
+    "incomplete), key, check pack, state (busy, newer, out of order); `validate` found problems",
     ExitCode.INCOMPLETE: "nothing failed, but some controls could not be evaluated (ERROR)",
     ExitCode.FATAL: "fatal: DingTalk unreachable (no access token), credentials rejected, IP not allowed or "
     "banned, scan timeout, out of memory, internal error",
