@@ -566,7 +566,13 @@ def _findings_of(path: Path) -> FindingsDocument:
 
 
 def _diff(args: argparse.Namespace) -> ExitCode:
-    compared = compare(_findings_of(args.old), _findings_of(args.new))
+    old, new = _findings_of(args.old), _findings_of(args.new)
+    tenants = {old.scan.tenant.corp_id, new.scan.tenant.corp_id}
+    if len(tenants) > 1:
+        raise UsageError(
+            f"{args.old} and {args.new} are scans of different tenants: {' and '.join(map(str, tenants))}"
+        )
+    compared = compare(old, new)
     sys.stdout.write(render_json(compared) if args.json else render_diff(compared))
     return ExitCode.FAILURES if something_new_failed(compared) else ExitCode.OK
 

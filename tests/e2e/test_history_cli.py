@@ -90,3 +90,11 @@ def test_history_needs_a_state_and_a_tenant(tmp_path: Path, capsys: pytest.Captu
     assert "--state DIR or DINGSCAN_STATE" in last_error(capsys)
     assert main(["history", "--state", str(tmp_path / "nowhere")]) == ExitCode.USAGE
     assert "no state directory" in last_error(capsys)
+
+
+def test_diff_refuses_scans_of_two_tenants(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = json.loads((DEMO / "findings.json").read_text())
+    other["scan"]["tenant"]["corp_id"] = "dingother"
+    (tmp_path / "other.json").write_text(json.dumps(other))
+    assert main(["diff", str(DEMO), str(tmp_path / "other.json")]) == ExitCode.USAGE
+    assert "scans of different tenants" in last_error(capsys)
