@@ -204,6 +204,9 @@ class ScanInfo(_Frozen):
     )
 
 
+ExceptionState = Literal["applied", "expired", "stale", "not_applied"]
+
+
 class ExceptionOutcome(_Frozen):
     """What one entry of the exceptions file did in this scan."""
 
@@ -215,7 +218,7 @@ class ExceptionOutcome(_Frozen):
     reason: str
     reference: str
     expires_on: date
-    state: Literal["applied", "expired", "stale", "not_applied"] = Field(
+    state: ExceptionState = Field(
         description="applied: covers offenders; expired: past expires_on, not applied; stale: matches no "
         "offender; not_applied: the control is ERROR, MANUAL or NOT_APPLICABLE (never hidden)"
     )

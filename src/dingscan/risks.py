@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from dingscan.findings import Acceptance, ExceptionOutcome, Finding, Status
+from dingscan.findings import Acceptance, ExceptionOutcome, ExceptionState, Finding, Status
 from dingscan.yamlfile import parse_model, read_text
 
 #: Longest an exception may run: a year (leap day included) from the day the file is read.
@@ -111,11 +111,19 @@ def _covers(entry: RiskException, resource_id: str) -> bool:
 
 
 def _outcome(entry: RiskException, finding: Finding | None, today: date) -> ExceptionOutcome:
-    def outcome(state: str, detail: str) -> ExceptionOutcome:
-        return ExceptionOutcome.model_validate(
-            entry.acceptance().model_dump(exclude={"exception"})
-            | {"id": entry.id, "control_id": entry.control, "resources": entry.resources}
-            | {"state": state, "detail": detail}
+    def outcome(state: ExceptionState, detail: str) -> ExceptionOutcome:
+        accepted = entry.acceptance()
+        return ExceptionOutcome(
+            id=entry.id,
+            control_id=entry.control,
+            resources=entry.resources,
+            owner=accepted.owner,
+            approved_by=accepted.approved_by,
+            reason=accepted.reason,
+            reference=accepted.reference,
+            expires_on=accepted.expires_on,
+            state=state,
+            detail=detail,
         )
 
     if entry.expires_on < today:
@@ -144,10 +152,9 @@ def _accept(finding: Finding, active: list[RiskException], expired: list[RiskExc
         return finding
     lapsed = [e for e in expired if e.control == finding.control_id]
     entries = [e for e in active if e.control == finding.control_id]
+    covering = {r.id: next((e for e in entries if _covers(e, r.id)), None) for r in finding.resources}
     resources = [
-        r.model_copy(update={"accepted": next(e for e in entries if _covers(e, r.id)).acceptance()})
-        if any(_covers(e, r.id) for e in entries)
-        else r
+        r.model_copy(update={"accepted": entry.acceptance()}) if (entry := covering[r.id]) else r
         for r in finding.resources
     ]
     accepted = sum(r.accepted is not None for r in resources)
