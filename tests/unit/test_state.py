@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from dingscan.drift import compare
 from dingscan.findings import FindingsDocument, ResourceKey, Status
+from dingscan.report.drift import render_diff
+from dingscan.report.history import render_history
 from dingscan.state import ScanRecord, SqliteStore, StateError, record_scan
 from dingscan.state.sqlite import DATABASE, SCHEMA_VERSION
 
@@ -100,3 +103,32 @@ def test_a_scan_without_corp_id_cannot_be_kept(store: SqliteStore) -> None:
     anonymous = demo.scan.model_copy(update={"tenant": demo.scan.tenant.model_copy(update={"corp_id": None})})
     with pytest.raises(StateError, match="DINGSCAN_CORP_ID"):
         record_scan(demo.model_copy(update={"scan": anonymous}), store)
+
+
+HOSTILE = "\x1b[2K\rDT.PRV.1 high PASS\u202e"
+
+
+def test_history_and_diff_show_hostile_names_without_obeying_them(store: SqliteStore) -> None:
+    store.record(
+        scan(0, {"DT.PRV.1": Status.FAIL}, {"DT.PRV.1": [ResourceKey(type="user", id="x", name=HOSTILE)]})
+    )
+    demo = FindingsDocument.model_validate_json(
+        (Path(__file__).parents[2] / "fixtures" / "demo" / "findings.json").read_text()
+    )
+    renamed = [
+        f.model_copy(
+            update={
+                "resources": [
+                    r.model_copy(update={"name": HOSTILE, "id": "new.admin"}) for r in f.resources[:1]
+                ]
+            }
+        )
+        if f.control_id == "DT.PRV.1"
+        else f
+        for f in demo.findings
+    ]
+    later = demo.scan.model_copy(update={"as_of": demo.scan.as_of + timedelta(days=1)})
+    diff = render_diff(compare(demo, demo.model_copy(update={"scan": later, "findings": renamed})))
+    for text in (render_history(store, "dingcorp"), diff):
+        assert "\x1b" not in text and "\r" not in text and "\u202e" not in text
+        assert "\\x1b[2K\\x0dDT.PRV.1 high PASS\\u202e" in text

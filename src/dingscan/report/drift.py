@@ -5,6 +5,7 @@ from __future__ import annotations
 from dingscan.check import control_sort_key
 from dingscan.drift import new_failures
 from dingscan.findings import FindingsDocument, ResourceKey
+from dingscan.report.terminal import for_terminal
 
 
 def drift_line(document: FindingsDocument) -> str | None:
@@ -38,7 +39,7 @@ def render_diff(document: FindingsDocument) -> str:
         accepted = {r.key.identity for r in finding.resources if r.accepted}
         lines += [f"{'':<10} + {_name(k)}{' (accepted)' * (k.identity in accepted)}" for k in change.new]
         lines += [f"{'':<10} - {_name(k)}" for k in change.resolved]
-    return "\n".join(lines) + "\n"
+    return "".join(for_terminal(line) + "\n" for line in lines)
 
 
 def _name(key: ResourceKey) -> str:

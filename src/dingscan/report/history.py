@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dingscan.check import control_sort_key
 from dingscan.findings import Status
+from dingscan.report.terminal import for_terminal
 from dingscan.state.store import StateStore
 
 #: One letter per status keeps a month of nightly scans on one terminal line.
@@ -20,7 +21,7 @@ LETTERS = {
 def render_history(store: StateStore, tenant: str, *, control: str | None = None, scans: int = 14) -> str:
     history = store.scans(tenant, scans)
     if not history:
-        return f"no scans of {tenant} in the state\n"
+        return for_terminal(f"no scans of {tenant} in the state") + "\n"
     latest = history[-1].as_of
     controls = sorted(
         {c for scan in history for c in scan.statuses if control in (None, c)}, key=control_sort_key
@@ -49,4 +50,4 @@ def render_history(store: StateStore, tenant: str, *, control: str | None = None
             f"{o.control_id:<10} {o.key.type} {o.key.id}{name}: open {(latest - since).days} days "
             f"(since {since:%Y-%m-%d}{reopened})"
         )
-    return "\n".join(lines) + "\n"
+    return "".join(for_terminal(line) + "\n" for line in lines)
