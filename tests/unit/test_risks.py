@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from dingscan.exitcodes import ExitCode, exit_code_for
-from dingscan.findings import Finding, FindingsDocument, References, Resource, Severity, Status
+from dingscan.findings import Finding, FindingsDocument, Resource, Severity, Status
 from dingscan.risks import Exceptions, ExceptionsError, apply_exceptions
 
 TODAY = date(2026, 11, 25)
@@ -24,7 +24,7 @@ def finding(control_id: str, status: Status, *ids: str) -> Finding:
         evidence_source="e",
         resources=[Resource(type="user", id=i, detail="d") for i in ids],
         remediation="r",
-        references=References(),
+        references={},
     )
 
 
