@@ -26,7 +26,8 @@ FLIPPED_STATUS = {0: 1, 1: 0, 3: 1}  # enabled apps become disabled, disabled an
 def canonical_ids(snapshot: Snapshot) -> dict[str, dict[str, str | None]]:
     """type -> {canonical id: name}, straight from the snapshot's objects."""
     people: dict[str, str | None] = {a.userid: None for a in snapshot.admins.data or []}
-    people |= {r.userid: r.name for r in snapshot.leave_records.data or []}
+    leavers = snapshot.leave_records.data.records if snapshot.leave_records.data else []
+    people |= {r.userid: r.name for r in leavers}
     people |= {m.userid: m.name for role in snapshot.roles.data or [] for m in role.members}
     people |= {u.userid: u.name for u in snapshot.users.data or []}
     grants = (snapshot.attestations.data.temporary_access if snapshot.attestations.data else None) or []
