@@ -78,6 +78,7 @@ def test_colour_never_lets_hostile_text_through() -> None:
         "\x1b[31m",
         "\x1b[35m",
         "\x1b[33m",
+        "\x1b[34m",  # ACCEPTED
         "\x1b[32m",
         "\x1b[2m",
         "\x1b[0m",

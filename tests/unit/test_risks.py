@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from demo_document import with_findings
 
 from dingscan.exitcodes import ExitCode, exit_code_for
-from dingscan.findings import Finding, FindingsDocument, Resource, Severity, Status
+from dingscan.findings import Finding, Resource, Severity, Status
 from dingscan.risks import Exceptions, ExceptionsError, apply_exceptions
 
 TODAY = date(2026, 11, 25)
@@ -45,8 +46,7 @@ def judge(findings: list[Finding], *entries: dict[str, object]) -> tuple[dict[st
 
 
 def exit_code(findings: dict[str, Finding]) -> ExitCode:
-    document = FindingsDocument.model_construct(summary=FindingsDocument.summarise(list(findings.values())))
-    return exit_code_for(document)
+    return exit_code_for(with_findings(list(findings.values())))
 
 
 def test_every_offender_covered_is_accepted_and_exits_0() -> None:

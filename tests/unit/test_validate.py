@@ -51,7 +51,16 @@ def test_valid_files_are_ok_and_by_default_the_starter_files_are_checked(
     assert capsys.readouterr().out.splitlines() == [
         "dingscan-policy.yaml: ok",
         "dingscan-attestations.yaml: ok",
+        "dingscan-exceptions.yaml: ok",
     ]
+
+
+def test_an_exceptions_file_is_validated_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "exceptions.yaml"
+    bad.write_text("exceptions:\n  - id: R1\n    control: DT.PRV.1\n    all_resources: true\n")
+    assert main(["validate", "--exceptions", str(bad)]) == ExitCode.USAGE
+    out = capsys.readouterr().out
+    assert f"{bad}:2: exceptions.0.reason: Field required" in out
 
 
 def test_a_missing_file_is_a_problem_not_a_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
