@@ -64,7 +64,9 @@ class SectionSpec:
     """One snapshot section and how it is collected.
 
     ``endpoints`` list the section: when one fails for good, the section fails. ``detail_endpoints``
-    are read per record: a failure leaves the section partial. ``depends_on`` sections must be
+    are read per record: a failure leaves the section partial. ``hint_endpoints`` only steer the
+    collection (the organisation's size picks the smaller activity list): losing one costs calls,
+    never data. ``depends_on`` sections must be
     collected first and fail this one with them; ``narrowed_by`` sections must be collected first
     and, when they fail, leave this one partial. ``deferred`` marks optional, quota-counted
     evidence, collected last and one section at a time, so a call budget spends on essentials.
@@ -76,6 +78,7 @@ class SectionSpec:
     collect: Collector | None
     endpoints: tuple[Endpoint, ...] = ()
     detail_endpoints: tuple[Endpoint, ...] = ()
+    hint_endpoints: tuple[Endpoint, ...] = ()
     depends_on: tuple[SectionName, ...] = ()
     narrowed_by: tuple[SectionName, ...] = ()
     deferred: bool = False
@@ -91,7 +94,7 @@ class SectionSpec:
 
     @property
     def all_endpoints(self) -> tuple[Endpoint, ...]:
-        return self.endpoints + self.detail_endpoints
+        return self.endpoints + self.detail_endpoints + self.hint_endpoints
 
 
 async def _department_tree(ctx: Context) -> Section[list[Department]]:
@@ -144,7 +147,10 @@ REGISTRY: tuple[SectionSpec, ...] = (
     SectionSpec(S.APPS, lambda c: collect_apps(c.client), (ep.ALL_APPS,)),
     SectionSpec(S.LEAVE_RECORDS, lambda c: collect_leave_records(c.client, c.as_of), (ep.LEAVE_RECORDS,)),
     SectionSpec(
-        S.DORMANCY, lambda c: collect_dormancy(c.client, c.as_of, c.dormant_days), (ep.INACTIVE_USERS,)
+        S.DORMANCY,
+        lambda c: collect_dormancy(c.client, c.as_of, c.dormant_days),
+        (ep.INACTIVE_USERS,),
+        hint_endpoints=(ep.USER_COUNT,),
     ),
     SectionSpec(
         S.DIMISSIONS, lambda c: collect_dimissions(c.client), (ep.HR_DISMISSIONS, ep.HR_DIMISSION_INFOS)
