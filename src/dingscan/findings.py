@@ -144,6 +144,9 @@ class ApiUsage(_Frozen):
     sent: int = Field(description="HTTP requests sent, retries included")
     counted: int = Field(description="Calls that count against the tenant's monthly quota")
     retries: int
+    throttled: int = Field(
+        0, description="Throttle answers (90018 and kin); those calls were paced down and retried"
+    )
 
 
 class InputDigest(_Frozen):

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypedDict
 
 import httpx
 import structlog
@@ -23,6 +24,7 @@ from dingscan.attestations import Attestations
 from dingscan.check import Check
 from dingscan.client import DingTalkClient, HostMap, RetryPolicy
 from dingscan.client.bounded import BoundedTransport
+from dingscan.client.client import pooled_transport
 from dingscan.collect import Progress, collect
 from dingscan.engine import run_checks
 from dingscan.evidence import Bundle, Pseudonymiser, RecordingTransport, ReplayTransport, write_bundle
@@ -41,9 +43,13 @@ from dingscan.inputs import JudgementInputs
 from dingscan.redaction import SECRETS
 from dingscan.risks import apply_exceptions
 from dingscan.settings import Settings
-from dingscan.snapshot import Section, SectionStatus, Snapshot
+from dingscan.snapshot import Section, SectionName, SectionStatus, Snapshot
 
 log = structlog.get_logger(__name__)
+TIME_BUDGET_SHARE = 0.9
+#: A replay waits for nothing; its budget only lets recorded throttle answers be retried as
+#: often as the live scan retried them (beyond the attempts other transient errors get).
+REPLAY_TIME_BUDGET = 600.0
 
 #: Resource types that are people: their ids are pseudonymised in a pseudonymised bundle.
 PEOPLE = frozenset({"user", "admin", "external_contact"})
@@ -75,7 +81,7 @@ async def scan_live(
     app_key, app_secret = settings.credentials()
     hosts = HostMap(settings.oapi_url, settings.api_url)
     # Bounded directly above the network, so a recording holds exactly what the client read.
-    network = BoundedTransport(transport or httpx.AsyncHTTPTransport(), hosts, deadline=settings.timeout)
+    network = BoundedTransport(transport or pooled_transport(), hosts, deadline=settings.timeout)
     recorder = RecordingTransport(network, hosts) if record_to else None
     started = datetime.now(UTC)
     client = DingTalkClient(
@@ -86,11 +92,19 @@ async def scan_live(
         timeout=settings.timeout,
         retry=retry or RetryPolicy(attempts=settings.retry_attempts),
         counted_budget=settings.max_counted_calls,
+        # Calls stop a little before the scan's hard timeout, so it ends with findings, not nothing.
+        time_budget=settings.scan_timeout * TIME_BUDGET_SHARE,
         transport=recorder or network,
     )
     async with client, asyncio.timeout(settings.scan_timeout):
-        snapshot = await collect(client, as_of=started, corp_id=settings.corp_id, progress=progress)
-    usage = ApiUsage(sent=client.stats.sent, counted=client.stats.counted, retries=client.stats.retries)
+        snapshot = await collect(
+            client,
+            as_of=started,
+            corp_id=settings.corp_id,
+            progress=progress,
+            **_collection_plan(inputs, checks),
+        )
+    usage = _usage(client)
     result = _evaluate(snapshot, inputs, checks, "live", started, usage, bundle=record_to)
     if record_to is not None and recorder is not None:
         exchanges, recorded = recorder.exchanges, result.document
@@ -165,15 +179,34 @@ async def _replay(
         hosts=hosts,
         calls_per_second=None,
         transport=ReplayTransport(exchanges, hosts),
+        time_budget=REPLAY_TIME_BUDGET,
         sleep=_no_wait,
     )
     started = datetime.now(UTC)
     async with client:
-        snapshot = await collect(client, as_of=as_of, corp_id=corp_id)
-    usage = ApiUsage(sent=client.stats.sent, counted=client.stats.counted, retries=client.stats.retries)
+        snapshot = await collect(client, as_of=as_of, corp_id=corp_id, **_collection_plan(inputs, checks))
+    usage = _usage(client)
     return _evaluate(
         snapshot, inputs, checks, "replay", started, usage, bundle=bundle_path, integrity=integrity or None
     )
+
+
+class _CollectionPlan(TypedDict):
+    dormant_days: int
+    needed: frozenset[SectionName]
+
+
+def _collection_plan(inputs: JudgementInputs, checks: Sequence[Check]) -> _CollectionPlan:
+    """What the policy and the loaded checks ask of collection; a replay asks the same."""
+    return _CollectionPlan(
+        dormant_days=inputs.policy.lifecycle.dormant_days,
+        needed=frozenset(section for check in checks for section in check.requires),
+    )
+
+
+def _usage(client: DingTalkClient) -> ApiUsage:
+    stats = client.stats
+    return ApiUsage(sent=stats.sent, counted=stats.counted, retries=stats.retries, throttled=stats.throttled)
 
 
 async def _no_wait(_: float) -> None:

@@ -68,6 +68,8 @@ SHORT_TIMEOUT_S = 1.0
 TIMEOUT_DELAY_S = 3.0
 #: Client timeout for every other cell: generous, so a busy machine never fakes a timeout.
 NORMAL_TIMEOUT_S = 10.0
+#: Scan time budget of a cell throttled on every call: 90018 is retried until the budget ends.
+THROTTLED_SCAN_TIMEOUT_S = 6.0
 FAST_RETRY = RetryPolicy(attempts=4, base_wait=0.001, max_wait=0.01)
 TRANSIENT_TIMES = 2  # fewer than FAST_RETRY.attempts
 CONCURRENT_SCANS = 3  # per worker process
@@ -147,7 +149,7 @@ AREAS: dict[str, Area] = {
 
 @dataclass(frozen=True)
 class Cell:
-    """One scan: a fault (or none), what must come of it, and the client timeout to use."""
+    """One scan: a fault (or none), what must come of it, and the client and scan timeouts."""
 
     kind: str
     area: str
@@ -155,6 +157,7 @@ class Cell:
     fault: Fault | None = None
     timeout: float = NORMAL_TIMEOUT_S
     wrong_secret: bool = False
+    scan_timeout: float = Settings.model_fields["scan_timeout"].default
 
     @property
     def id(self) -> str:
@@ -184,6 +187,8 @@ def plan(kind: str, area: str, times: int | Literal["default"] | None = "default
     delay = TIMEOUT_DELAY_S if kind == "timeout" else None
     fault = Fault(kind, path=path, times=count, delay=delay)  # type: ignore[arg-type]
     timeout = SHORT_TIMEOUT_S if kind == "timeout" else NORMAL_TIMEOUT_S
+    if kind == "throttle_app" and count is None:
+        return Cell(kind, area, expect, fault, timeout, scan_timeout=THROTTLED_SCAN_TIMEOUT_S)
     return Cell(kind, area, expect, fault, timeout)
 
 
@@ -262,6 +267,7 @@ def settings_for(emu: Emulator, cell: Cell) -> Settings:
         api_url=emu.api_url,
         qps=1000.0,  # pacing still on, far above what the emulator (qps=None) would refuse
         timeout=cell.timeout,
+        scan_timeout=cell.scan_timeout,
     )
 
 

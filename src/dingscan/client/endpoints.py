@@ -90,6 +90,7 @@ DEPARTMENT_GET = Endpoint(
 )
 USER_LIST = Endpoint("user/list", Host.OAPI, "POST", "/topapi/v2/user/list", "qyapi_get_department_member")
 USER_GET = Endpoint("user/get", Host.OAPI, "POST", "/topapi/v2/user/get", "qyapi_get_member")
+USER_COUNT = Endpoint("user/count", Host.OAPI, "POST", "/topapi/user/count", "qyapi_get_department_member")
 
 # --- administrators and roles ---------------------------------------------------------------
 ADMIN_LIST = Endpoint("user/listadmin", Host.OAPI, "POST", "/topapi/user/listadmin", "qyapi_get_member")
@@ -182,6 +183,7 @@ CATALOGUE: tuple[Endpoint, ...] = (
     DEPARTMENT_GET,
     USER_LIST,
     USER_GET,
+    USER_COUNT,
     ADMIN_LIST,
     ADMIN_SCOPE,
     ROLE_LIST,

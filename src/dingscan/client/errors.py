@@ -206,6 +206,14 @@ class BudgetExhausted(DingTalkError):
         return f"{self.where} skipped: the budget of {self.message} counted calls (--max-counted-calls) is used up"
 
 
+class OutOfTime(DingTalkError):
+    """The scan's time budget ran out before this call could be sent (or tried again)."""
+
+    @property
+    def reason(self) -> str:
+        return f"{self.where} skipped: the scan's time budget of {self.message} s (scan_timeout) ran out"
+
+
 class NotRecorded(DingTalkError):
     """Replay only: the bundle holds no answer for this request."""
 

@@ -89,20 +89,29 @@ async def offset_pages(
     size: int,
     items: tuple[str, ...] = ("result", "list"),
     flag_in: tuple[str, ...] = ("result",),
+    stop: int | None = None,
 ) -> AsyncIterator[list[Any]]:
     """``offset``/``size``; ends on a false ``hasMore``/``has_more`` flag found under ``flag_in``
-    (DingTalk spells it both ways), or on a short page where the answer has no flag at all."""
+    (DingTalk spells it both ways), or on a short page where the answer has no flag at all;
+    with ``stop``, also before the page at that offset (the caller already holds the rest)."""
     for page in range(MAX_PAGES):
+        if stop is not None and page * size >= stop:
+            return
         answer = await client.call(endpoint, body={**body, "offset": page * size, "size": size})
         batch = items_at(answer, *items, endpoint=endpoint)
         yield batch
-        parent: Any = answer
-        for key in flag_in:
-            parent = parent.get(key) if isinstance(parent, Mapping) else None
-        flags = [parent[k] for k in ("hasMore", "has_more") if isinstance(parent, Mapping) and k in parent]
-        if not (truthy(flags[0]) if flags else len(batch) >= size):
+        if not has_more(answer, batch, size=size, flag_in=flag_in):
             return
     raise MalformedResponse("paging", "too many pages", endpoint=endpoint)
+
+
+def has_more(answer: Mapping[str, Any], batch: list[Any], *, size: int, flag_in: tuple[str, ...]) -> bool:
+    """Whether an offset-paged list goes on after ``batch``, the page ``answer`` holds."""
+    parent: Any = answer
+    for key in flag_in:
+        parent = parent.get(key) if isinstance(parent, Mapping) else None
+    flags = [parent[k] for k in ("hasMore", "has_more") if isinstance(parent, Mapping) and k in parent]
+    return truthy(flags[0]) if flags else len(batch) >= size
 
 
 async def next_token_pages(

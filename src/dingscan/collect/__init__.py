@@ -9,12 +9,14 @@ section waits for the sections it declares it needs, and optional quota-counted 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from dingscan.client.paging import Caller
 from dingscan.collect.base import Progress, QuietProgress, ScanAborted, SectionRunner
+from dingscan.collect.directory import DirectoryWalks
+from dingscan.collect.lifecycle import DORMANCY_DAYS
 from dingscan.collect.sections import REGISTRY, Collector, SectionSpec
 from dingscan.snapshot import Section, SectionName, Snapshot
 
@@ -24,13 +26,24 @@ T = TypeVar("T")
 
 
 async def collect(
-    client: Caller, *, as_of: datetime, corp_id: str | None, progress: Progress | None = None
+    client: Caller,
+    *,
+    as_of: datetime,
+    corp_id: str | None,
+    progress: Progress | None = None,
+    dormant_days: int = DORMANCY_DAYS,
+    needed: Collection[SectionName] | None = None,
 ) -> Snapshot:
     """Everything the baseline needs about the tenant, as of ``as_of``.
 
+    ``dormant_days`` is the inactivity window (policy ``lifecycle.dormant_days``); ``needed``,
+    the sections the loaded checks require (None: all), spares a large tenant the one-call-per-
+    department details when no check reads them.
+
     Raises :class:`ScanAborted` when DingTalk answered that no scan can succeed.
     """
-    collection = _Collection(client, as_of, corp_id, SectionRunner(progress or QuietProgress()))
+    runner = SectionRunner(progress or QuietProgress())
+    collection = _Collection(client, as_of, corp_id, runner, dormant_days=dormant_days, needed=needed)
     sections = await collection.run()
     if collection.runner.fatal is not None:
         raise ScanAborted(collection.runner.fatal.reason)
@@ -40,21 +53,36 @@ async def collect(
 class _Collection:
     """One scan's collection: the collectors' :class:`~dingscan.collect.sections.Context`."""
 
-    def __init__(self, client: Caller, as_of: datetime, corp_id: str | None, runner: SectionRunner) -> None:
+    def __init__(
+        self,
+        client: Caller,
+        as_of: datetime,
+        corp_id: str | None,
+        runner: SectionRunner,
+        *,
+        dormant_days: int,
+        needed: Collection[SectionName] | None,
+    ) -> None:
         self.client = client
         self.as_of = as_of
         self.corp_id = corp_id
         self.runner = runner
+        self.dormant_days = dormant_days
+        self.needed = needed
+        self.directory = DirectoryWalks(client, details=needed is None or SectionName.DEPARTMENTS in needed)
         self._done: dict[SectionName, Section[Any]] = {}
         self._tasks: dict[SectionName, asyncio.Task[Section[Any]]] = {}
         self._shared: dict[str, asyncio.Task[Section[Any]]] = {}
 
     async def run(self) -> dict[SectionName, Section[Any]]:
         api = [(spec, spec.collect) for spec in REGISTRY if spec.collect is not None]
-        async with asyncio.TaskGroup() as group:  # the runner catches every section's errors
-            for spec, collector in api:
-                if not spec.deferred:
-                    self._tasks[spec.name] = group.create_task(self._collect(spec, collector))
+        try:
+            async with asyncio.TaskGroup() as group:  # the runner catches every section's errors
+                for spec, collector in api:
+                    if not spec.deferred:
+                        self._tasks[spec.name] = group.create_task(self._collect(spec, collector))
+        finally:
+            self.directory.cancel()
         for spec, collector in api:
             if spec.deferred:
                 await self._collect(spec, collector)

@@ -5,13 +5,17 @@ tree is walked breadth-first from the root (one level at a time, concurrently) a
 listed per department with ``contain_access_limit`` on (access-restricted staff are members too),
 then de-duplicated by userid. A department outside the app's contact scope makes the inventory
 partial, never silently smaller.
+
+On a large tenant the tree walk, the member lists and the details each take about a minute, on
+three different APIs; a :class:`PerDepartment` starts a department's members and details the
+moment the walk finds it, so the three overlap instead of running one after the other.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any, Generic, TypeVar
 
 from dingscan.client import endpoints as ep
 from dingscan.client.errors import MalformedResponse, OutOfScope
@@ -23,8 +27,66 @@ ROOT_DEPT = 1
 T = TypeVar("T")
 
 
-async def collect_departments(client: Caller) -> Section[list[Department]]:
+class PerDepartment(Generic[T]):
+    """``fetch`` for each department, started as soon as :meth:`start` names it; a department
+    outside the app's scope gives None. Call :meth:`cancel` when the results are no longer wanted."""
+
+    def __init__(self, fetch: Callable[[int], Awaitable[T]]) -> None:
+        self._fetch = fetch
+        self._tasks: dict[int, asyncio.Future[T | None]] = {}
+
+    def start(self, dept_id: int) -> None:
+        if dept_id not in self._tasks:
+            self._tasks[dept_id] = asyncio.ensure_future(_scoped(self._fetch(dept_id)))
+
+    async def results(self, dept_ids: Iterable[int]) -> list[tuple[int, T | None]]:
+        keys = list(dept_ids)
+        for dept_id in keys:
+            self.start(dept_id)
+        results = await asyncio.gather(*(self._tasks[k] for k in keys))
+        return list(zip(keys, results, strict=True))
+
+    def cancel(self) -> None:
+        for task in self._tasks.values():
+            if not task.done():
+                task.cancel()
+            elif not task.cancelled():
+                task.exception()  # seen: nobody will read a result of a walk that was given up
+
+
+def member_lists(client: Caller) -> PerDepartment[list[User]]:
+    return PerDepartment(lambda dept_id: _members(client, dept_id))
+
+
+def department_details(client: Caller) -> PerDepartment[dict[str, Any]]:
+    return PerDepartment(lambda dept_id: _detail(client, dept_id))
+
+
+class DirectoryWalks:
+    """One scan's per-department walks, started by the tree walk: members always, details only
+    when a loaded check reads them (None otherwise)."""
+
+    def __init__(self, client: Caller, *, details: bool) -> None:
+        self.members = member_lists(client)
+        self.details = department_details(client) if details else None
+
+    @property
+    def found(self) -> list[PerDepartment[Any]]:
+        return [walk for walk in (self.members, self.details) if walk is not None]
+
+    def cancel(self) -> None:
+        """For walks nobody reads once the scan is over (a failed tree, an aborted scan)."""
+        for walk in self.found:
+            walk.cancel()
+
+
+async def collect_departments(
+    client: Caller, found: Sequence[PerDepartment[Any]] = ()
+) -> Section[list[Department]]:
+    """The tree, breadth-first from the root; each department is handed to ``found`` on sight."""
     tree = {ROOT_DEPT: Department(dept_id=ROOT_DEPT, name="(root)")}
+    for fetches in found:
+        fetches.start(ROOT_DEPT)
     level = [ROOT_DEPT]
     hidden: list[int] = []
     while level:
@@ -39,6 +101,8 @@ async def collect_departments(client: Caller) -> Section[list[Department]]:
                 if department.dept_id not in tree:
                     tree[department.dept_id] = department
                     level.append(department.dept_id)
+                    for fetches in found:
+                        fetches.start(department.dept_id)
     departments = list(tree.values())
     if hidden:
         return Section.partial(
@@ -48,7 +112,10 @@ async def collect_departments(client: Caller) -> Section[list[Department]]:
 
 
 async def collect_department_details(
-    client: Caller, departments: Section[list[Department]], corp_id: str | None
+    client: Caller,
+    departments: Section[list[Department]],
+    corp_id: str | None,
+    details: PerDepartment[dict[str, Any]] | None = None,
 ) -> Section[list[Department]]:
     """``department/get`` for each department: is it mirrored from a partner org (关联组织)?
 
@@ -58,18 +125,24 @@ async def collect_department_details(
     """
     if departments.data is None:
         return departments
-    answers = await _each(
-        [d.dept_id for d in departments.data],
-        lambda d: client.call(ep.DEPARTMENT_GET, body={"dept_id": d, "language": "en_US"}),
-    )
-    details = {dept_id: result_of(answer, ep.DEPARTMENT_GET) for dept_id, answer in answers if answer}
-    merged = [_with_union(d, details.get(d.dept_id), corp_id) for d in departments.data]
-    hidden = sorted(d.dept_id for d in departments.data if d.dept_id not in details)
+    answers = await (details or department_details(client)).results(d.dept_id for d in departments.data)
+    read = {dept_id: result_of(answer, ep.DEPARTMENT_GET) for dept_id, answer in answers if answer}
+    merged = [_with_union(d, read.get(d.dept_id), corp_id) for d in departments.data]
+    hidden = sorted(d.dept_id for d in departments.data if d.dept_id not in read)
     if hidden:
         return Section.partial(merged, f"details of departments {hidden} are outside the app's contact scope")
     if departments.status is SectionStatus.PARTIAL:
         return Section.partial(merged, departments.reason or "the department tree is partial")
     return Section.collected(merged)
+
+
+async def details_not_needed(departments: Section[list[Department]]) -> Section[list[Department]]:
+    """The tree without details: partial, so no check can read "not mirrored" into it."""
+    if departments.data is None:
+        return departments
+    return Section.partial(
+        departments.data, "department details were not fetched: no loaded check needs them"
+    )
 
 
 def _with_union(department: Department, detail: Any, own_corp_id: str | None) -> Department:
@@ -96,18 +169,19 @@ def _with_union(department: Department, detail: Any, own_corp_id: str | None) ->
     )
 
 
-async def collect_users(client: Caller, departments: Section[list[Department]]) -> Section[list[User]]:
+async def collect_users(
+    client: Caller, departments: Section[list[Department]], lists: PerDepartment[list[User]] | None = None
+) -> Section[list[User]]:
     if departments.data is None:
         return Section[list[User]].failed(f"the department tree was not collected: {departments.reason}")
-    answers = await _each([d.dept_id for d in departments.data], lambda d: _members(client, d))
+    answers = await (lists or member_lists(client)).results(d.dept_id for d in departments.data)
     users: dict[str, User] = {}
     hidden = []
     for dept_id, members in answers:
         if members is None:
             hidden.append(dept_id)
             continue
-        for raw in members:
-            user = _user(raw)
+        for user in members:
             users.setdefault(user.userid, user)
     found = sorted(users.values(), key=lambda u: u.userid)
     if hidden:
@@ -119,10 +193,15 @@ async def collect_users(client: Caller, departments: Section[list[Department]]) 
     return Section.collected(found)
 
 
-async def _members(client: Caller, dept_id: int) -> list[Any]:
+async def _detail(client: Caller, dept_id: int) -> dict[str, Any]:
+    return await client.call(ep.DEPARTMENT_GET, body={"dept_id": dept_id, "language": "en_US"})
+
+
+async def _members(client: Caller, dept_id: int) -> list[User]:
+    """Read as each page arrives: a large tenant's raw answers are several times the users' size."""
     body = {"dept_id": dept_id, "contain_access_limit": True, "language": "en_US"}
     pages = cursor_pages(client, ep.USER_LIST, body, size=100, single=True)
-    return [raw async for page in pages for raw in page]
+    return [_user(raw) async for page in pages for raw in page]
 
 
 async def _each(keys: Iterable[int], fetch: Callable[[int], Awaitable[T]]) -> list[tuple[int, T | None]]:

@@ -1,25 +1,37 @@
 """Account lifecycle evidence: who left in the last year, and who has not logged in for a month.
 
 ``empLeaveRecords`` accepts a window of at most 365 days ending now. The inactivity API answers
-one day at a time ("who did not log in on D"), only for days within the last month, and only
-from 09:00 China time the next day, so dormancy is the intersection over the 30 most recent days
+one day at a time, only for days within the last month, and only from 09:00 China time the next
+day, so dormancy is the intersection over the ``dormant_days`` (at most 30) most recent days
 whose data is ready.
+
+Each day has two lists, who did not log in (``is_active`` false) and who did; each is the
+other's complement, so only the smaller is fetched. A probe page at the middle of the
+organisation (``user/count``) tells which: if the inactive list goes on past it, the active list
+is the smaller. The oldest day is always fetched as the inactive list, so the result never rests
+on the directory: the dormant are those on every inactive list fetched and on no active list.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+import structlog
+
 from dingscan.client import endpoints as ep
-from dingscan.client.paging import Caller, items_at, next_token_pages, offset_pages
+from dingscan.client.errors import DingTalkError
+from dingscan.client.paging import Caller, has_more, items_at, next_token_pages, offset_pages, result_of
 from dingscan.collect.base import from_epoch_ms
 from dingscan.snapshot import Dimission, Dormancy, LeaveRecord, LeaveRecords, Section
 
 LEAVER_LOOKBACK = timedelta(days=365)
+log = structlog.get_logger(__name__)
 HR_BATCH = 50  # dismissions maxResults and dimissionInfos userIdList are capped at 50
-DORMANCY_DAYS = 30
+DORMANCY_DAYS = 30  # DingTalk keeps a month of daily activity
+ACTIVITY_PAGE = 100  # inactive/user/v2/get answers at most 100 userids a page
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 DATA_READY_HOUR = 9
 
@@ -55,17 +67,70 @@ def dormancy_window(as_of: datetime, days: int = DORMANCY_DAYS) -> tuple[date, d
     return last - timedelta(days=days - 1), last
 
 
-async def collect_dormancy(client: Caller, as_of: datetime) -> Section[Dormancy]:
-    first, last = dormancy_window(as_of)
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    inactive_each_day = await asyncio.gather(*(_inactive_on(client, day) for day in days))
-    dormant = set.intersection(*inactive_each_day) if inactive_each_day else set()
-    return Section.collected(Dormancy(first_day=first, last_day=last, dormant_userids=sorted(dormant)))
+async def collect_dormancy(client: Caller, as_of: datetime, days: int = DORMANCY_DAYS) -> Section[Dormancy]:
+    first, last = dormancy_window(as_of, days)
+    members = await _member_count(client)
+    activity = _Activity()
+    await asyncio.gather(
+        *(
+            _fetch_day(client, first + timedelta(days=n), None if n == 0 else members, activity)
+            for n in range((last - first).days + 1)
+        )
+    )
+    return Section.collected(Dormancy(first_day=first, last_day=last, dormant_userids=activity.dormant()))
 
 
-async def _inactive_on(client: Caller, day: date) -> set[str]:
-    body = {"is_active": False, "query_date": day.strftime("%Y%m%d")}
-    pages = offset_pages(client, ep.INACTIVE_USERS, body, size=100)
+@dataclass
+class _Activity:
+    """The days' lists folded as they arrive, so a large tenant never holds thirty of them."""
+
+    inactive_every_day: set[str] | None = None
+    active_some_day: set[str] = field(default_factory=set)
+
+    def add(self, userids: set[str], *, active: bool) -> None:
+        if active:
+            self.active_some_day |= userids
+        elif self.inactive_every_day is None:
+            self.inactive_every_day = userids
+        else:
+            self.inactive_every_day &= userids
+
+    def dormant(self) -> list[str]:
+        return sorted((self.inactive_every_day or set()) - self.active_some_day)
+
+
+async def _member_count(client: Caller) -> int | None:
+    """The organisation's size, which only steers which list is fetched (None: the inactive)."""
+    try:
+        answer = await client.call(ep.USER_COUNT, body={"only_active": False})
+        return int(result_of(answer, ep.USER_COUNT)["count"])
+    except DingTalkError as error:
+        if error.fatal:
+            raise
+        log.info("member count unavailable; fetching inactive lists", reason=error.reason)
+    except (KeyError, TypeError, ValueError) as error:
+        log.info("member count unreadable; fetching inactive lists", error=repr(error))
+    return None
+
+
+async def _fetch_day(client: Caller, day: date, members: int | None, activity: _Activity) -> None:
+    query = {"query_date": day.strftime("%Y%m%d")}
+    if members is None or members < 2 * ACTIVITY_PAGE:
+        activity.add(await _userids(client, {**query, "is_active": False}), active=False)
+        return
+    middle = members // 2 // ACTIVITY_PAGE * ACTIVITY_PAGE
+    body = {**query, "is_active": False, "offset": middle, "size": ACTIVITY_PAGE}
+    probe = await client.call(ep.INACTIVE_USERS, body=body)
+    tail = items_at(probe, "result", "list", endpoint=ep.INACTIVE_USERS)
+    if has_more(probe, tail, size=ACTIVITY_PAGE, flag_in=("result",)):
+        activity.add(await _userids(client, {**query, "is_active": True}), active=True)
+    else:
+        head = await _userids(client, {**query, "is_active": False}, stop=middle)
+        activity.add(head | {str(userid) for userid in tail}, active=False)
+
+
+async def _userids(client: Caller, body: dict[str, Any], *, stop: int | None = None) -> set[str]:
+    pages = offset_pages(client, ep.INACTIVE_USERS, body, size=ACTIVITY_PAGE, stop=stop)
     return {str(userid) async for page in pages for userid in page}
 
 

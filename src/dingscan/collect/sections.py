@@ -8,7 +8,7 @@ A new API section is one entry here plus its collector (and its endpoints in the
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -18,7 +18,13 @@ from dingscan.client.endpoints import Endpoint
 from dingscan.client.paging import Caller
 from dingscan.collect.admins import admin_details_coverage, collect_admins
 from dingscan.collect.apps import collect_apps
-from dingscan.collect.directory import collect_department_details, collect_departments, collect_users
+from dingscan.collect.directory import (
+    DirectoryWalks,
+    collect_department_details,
+    collect_departments,
+    collect_users,
+    details_not_needed,
+)
 from dingscan.collect.exclusive import collect_audit_log_probe, collect_external_groups
 from dingscan.collect.external import collect_external_contacts, collect_partner_orgs
 from dingscan.collect.lifecycle import collect_dimissions, collect_dormancy, collect_leave_records
@@ -32,11 +38,16 @@ T = TypeVar("T")
 
 
 class Context(Protocol):
-    """What a collector may use: the client, the scan's clock and tenant, and collected sections."""
+    """What a collector may use: the client, the scan's clock and tenant, the policy's inactivity
+    window, the sections the loaded checks need (None: all), the directory's per-department
+    walks, and collected sections."""
 
     client: Caller
     as_of: datetime
     corp_id: str | None
+    dormant_days: int
+    needed: Collection[SectionName] | None
+    directory: DirectoryWalks
 
     def section(self, name: SectionName) -> Section[Any]:
         """A section this one declared in ``depends_on`` or ``narrowed_by`` (already collected)."""
@@ -53,7 +64,9 @@ class SectionSpec:
     """One snapshot section and how it is collected.
 
     ``endpoints`` list the section: when one fails for good, the section fails. ``detail_endpoints``
-    are read per record: a failure leaves the section partial. ``depends_on`` sections must be
+    are read per record: a failure leaves the section partial. ``hint_endpoints`` only steer the
+    collection (the organisation's size picks the smaller activity list): losing one costs calls,
+    never data. ``depends_on`` sections must be
     collected first and fail this one with them; ``narrowed_by`` sections must be collected first
     and, when they fail, leave this one partial. ``deferred`` marks optional, quota-counted
     evidence, collected last and one section at a time, so a call budget spends on essentials.
@@ -65,6 +78,7 @@ class SectionSpec:
     collect: Collector | None
     endpoints: tuple[Endpoint, ...] = ()
     detail_endpoints: tuple[Endpoint, ...] = ()
+    hint_endpoints: tuple[Endpoint, ...] = ()
     depends_on: tuple[SectionName, ...] = ()
     narrowed_by: tuple[SectionName, ...] = ()
     deferred: bool = False
@@ -80,19 +94,23 @@ class SectionSpec:
 
     @property
     def all_endpoints(self) -> tuple[Endpoint, ...]:
-        return self.endpoints + self.detail_endpoints
+        return self.endpoints + self.detail_endpoints + self.hint_endpoints
 
 
 async def _department_tree(ctx: Context) -> Section[list[Department]]:
-    return await ctx.shared("departments", lambda: collect_departments(ctx.client))
+    return await ctx.shared("departments", lambda: collect_departments(ctx.client, ctx.directory.found))
 
 
 async def _departments(ctx: Context) -> Section[list[Department]]:
-    return await collect_department_details(ctx.client, await _department_tree(ctx), ctx.corp_id)
+    """Details (one call per department) only when a loaded check reads them."""
+    tree = await _department_tree(ctx)
+    if ctx.directory.details is None:
+        return await details_not_needed(tree)
+    return await collect_department_details(ctx.client, tree, ctx.corp_id, ctx.directory.details)
 
 
 async def _users(ctx: Context) -> Section[list[User]]:
-    users = await collect_users(ctx.client, await _department_tree(ctx))
+    users = await collect_users(ctx.client, await _department_tree(ctx), ctx.directory.members)
     return within_scope(users, ctx.section(S.SCOPES))
 
 
@@ -128,7 +146,12 @@ REGISTRY: tuple[SectionSpec, ...] = (
     SectionSpec(S.PARTNER_ORGS, lambda c: collect_partner_orgs(c.client), (ep.PARTNER_ORGS,)),
     SectionSpec(S.APPS, lambda c: collect_apps(c.client), (ep.ALL_APPS,)),
     SectionSpec(S.LEAVE_RECORDS, lambda c: collect_leave_records(c.client, c.as_of), (ep.LEAVE_RECORDS,)),
-    SectionSpec(S.DORMANCY, lambda c: collect_dormancy(c.client, c.as_of), (ep.INACTIVE_USERS,)),
+    SectionSpec(
+        S.DORMANCY,
+        lambda c: collect_dormancy(c.client, c.as_of, c.dormant_days),
+        (ep.INACTIVE_USERS,),
+        hint_endpoints=(ep.USER_COUNT,),
+    ),
     SectionSpec(
         S.DIMISSIONS, lambda c: collect_dimissions(c.client), (ep.HR_DISMISSIONS, ep.HR_DIMISSION_INFOS)
     ),

@@ -1,11 +1,13 @@
 """The tenant resolved against the emulator's clock: the indices and facts handlers share.
 
-Built once per emulator and read-only afterwards, so request threads need no locking. Dates
+Built once per emulator and read-only afterwards (apart from one memo, behind its own lock), so
+request threads need no locking. Dates
 follow DingTalk's own day boundary, Asia/Shanghai (UTC+8, no daylight saving).
 """
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from dingscan.emulator.roles import RoleCatalogue
@@ -39,6 +41,8 @@ class Org:
         self.admins: dict[str, Admin] = {a.userid: a for a in tenant.admins}
         self.roles = RoleCatalogue(tenant)
         self._in_scope = {d for root in tenant.permissions.authed_dept for d in self.subtree(root)}
+        self._activity: dict[tuple[date, bool], list[str]] = {}
+        self._activity_lock = threading.Lock()
 
     def days_ago(self, days: int) -> datetime:
         return self.now - timedelta(days=days)
@@ -72,6 +76,15 @@ class Org:
         if user.last_login_days_ago is None:
             return False
         return day <= self.today - timedelta(days=user.last_login_days_ago)
+
+    def activity(self, day: date, *, active: bool) -> list[str]:
+        """Every userid that did (or did not) log in on ``day``, in directory order. Memoised: a
+        large tenant is asked for the same day page by page, and a past day never changes."""
+        with self._activity_lock:
+            if (day, active) not in self._activity:
+                users = self.users.values()
+                self._activity[day, active] = [u.userid for u in users if self.logged_in_on(u, day) == active]
+            return self._activity[day, active]
 
     def inactive_data_problem(self, day: date) -> str | None:
         """Why the per-day activity data for ``day`` cannot be served yet (or any more)."""

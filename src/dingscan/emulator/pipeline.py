@@ -1,5 +1,6 @@
 """What happens to each call, in order, whichever host it arrives on.
 
+0. The configured latency passes (the road to DingTalk).
 1. An injected fault due for the path answers instead (after its delay), except ``timeout``
    and ``wrong_shape``, which let the call through (the latter then breaks its answer).
 2. Unknown route -> the host's not-found answer.
@@ -35,14 +36,20 @@ class Pipeline:
         quota: MonthlyQuota,
         faults: FaultBook,
         stopping: threading.Event,
+        *,
+        latency: float = 0.0,
     ) -> None:
         self.context = context
         self.limiter = limiter
         self.quota = quota
         self.faults = faults
         self.stopping = stopping
+        self.latency = latency
 
     def handle(self, host: Host, request: Request) -> Reply:
+        # Latency comes first, as on the wire: the rate limit sees the call when it arrives.
+        if self.latency and self.stopping.wait(self.latency):
+            return Reply(0, drop=True)
         route = find_route(host.name, request.method, request.path)
         fault = self.faults.take(request.path)
         if fault is not None:

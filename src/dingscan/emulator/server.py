@@ -127,7 +127,8 @@ class Emulator:
 
     ``now`` freezes the emulator's calendar (every ``*_days_ago`` in the tenant resolves
     against it); ``qps`` is the per-app, per-path limit (None = unlimited); ``monthly_quota``
-    caps calls that count against the quota (None = unlimited); ``token_ttl`` is in seconds.
+    caps calls that count against the quota (None = unlimited); ``token_ttl`` is in seconds;
+    ``latency`` holds every answer back that many seconds, like the road to DingTalk does.
     ``port`` fixes the old host's port and puts the new host on the next one (0: ephemeral
     ports), so a config file can name the emulator across restarts.
     """
@@ -142,9 +143,12 @@ class Emulator:
         token_ttl: float = 7200,
         monthly_quota: int | None = None,
         port: int = 0,
+        latency: float = 0.0,
     ) -> None:
         if now is not None and now.tzinfo is None:
             raise ValueError("Emulator(now=...) must be timezone-aware")
+        if latency < 0:
+            raise ValueError("Emulator(latency=...) must be >= 0")
         self.tenant = tenant
         self.now = now or datetime.now(UTC)
         self._tokens = TokenStore(token_ttl)
@@ -154,7 +158,9 @@ class Emulator:
             self._faults.add(fault)
         self._stopping = threading.Event()
         context = Context(Org(tenant, self.now), self._tokens)
-        self._pipeline = Pipeline(context, QpsLimiter(qps), self._quota, self._faults, self._stopping)
+        self._pipeline = Pipeline(
+            context, QpsLimiter(qps), self._quota, self._faults, self._stopping, latency=latency
+        )
         self._calls: list[Call] = []
         self._calls_lock = threading.Lock()
         self._servers: dict[str, _Server] = {}

@@ -30,8 +30,12 @@ def inactive_users(ctx: Context, request: Request) -> JsonObject:
         raise DingTalkError.oapi(400002, problem)
     offset = params.integer("offset", 0, lo=0)
     size = params.integer("size", MAX_INACTIVE_PAGE, lo=1, hi=MAX_INACTIVE_PAGE)
-    users = _users_under(org, params.integers("dept_ids"))
-    matched = [user.userid for user in users if org.logged_in_on(user, day) == is_active]
+    dept_ids = params.integers("dept_ids")
+    if dept_ids:
+        users = _users_under(org, dept_ids)
+        matched = [user.userid for user in users if org.logged_in_on(user, day) == is_active]
+    else:
+        matched = org.activity(day, active=is_active)
     chunk, has_more = page(matched, offset, size)
     result: JsonObject = {"has_more": has_more, "list": chunk}
     if has_more:
@@ -49,8 +53,6 @@ def _query_date(text: str) -> date:
 
 
 def _users_under(org: Org, dept_ids: list[int]) -> list[User]:
-    if not dept_ids:
-        return list(org.users.values())
     found: dict[str, User] = {}
     for dept_id in dept_ids:
         if dept_id not in org.departments:
