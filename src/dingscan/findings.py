@@ -86,6 +86,7 @@ class ApiUsage(_Frozen):
     sent: int = Field(description="HTTP requests sent, retries included")
     counted: int = Field(description="Calls that count against the tenant's monthly quota")
     retries: int
+    throttled: int = Field(0, description="answers that said 'too fast' (90018/90002), each retried later")
 
 
 class InputDigest(_Frozen):

@@ -77,7 +77,7 @@ async def scan_live(
     )
     async with client, asyncio.timeout(settings.scan_timeout):
         snapshot = await collect(client, as_of=started, corp_id=settings.corp_id, progress=progress)
-    usage = ApiUsage(sent=client.stats.sent, counted=client.stats.counted, retries=client.stats.retries)
+    usage = _usage(client)
     result = _evaluate(snapshot, inputs, checks, "live", started, usage, bundle=record_to)
     if record_to is not None and recorder is not None:
         exchanges, recorded = recorder.exchanges, result.document
@@ -155,7 +155,7 @@ async def _replay(
     started = datetime.now(UTC)
     async with client:
         snapshot = await collect(client, as_of=as_of, corp_id=corp_id)
-    usage = ApiUsage(sent=client.stats.sent, counted=client.stats.counted, retries=client.stats.retries)
+    usage = _usage(client)
     return _evaluate(
         snapshot, inputs, checks, "replay", started, usage, bundle=bundle_path, integrity=integrity or None
     )
@@ -219,6 +219,11 @@ def _attestations_section(inputs: JudgementInputs) -> Section[Attestations]:
             status=SectionStatus.COLLECTED, data=Attestations(), reason="no attestation file was given"
         )
     return Section.collected(inputs.attestations)
+
+
+def _usage(client: DingTalkClient) -> ApiUsage:
+    stats = client.stats
+    return ApiUsage(sent=stats.sent, counted=stats.counted, retries=stats.retries, throttled=stats.throttled)
 
 
 def _records(data: object) -> int | None:

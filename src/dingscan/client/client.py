@@ -93,6 +93,7 @@ class CallStats:
     sent: int = 0
     counted: int = 0
     retries: int = 0
+    throttled: int = 0
     by_endpoint: Counter[str] = field(default_factory=Counter)
 
 
@@ -253,6 +254,7 @@ class DingTalkClient:
         except RateLimited as error:
             outcome = f"{outcome} {error.code}"
             self.stats.counted -= endpoint.counted  # DingTalk does not charge throttled calls
+            self.stats.throttled += 1
             raise
         except QuotaExhausted as error:
             outcome = f"{outcome} {error.code}"

@@ -1,0 +1,77 @@
+"""``dingscan scan --tenants``: three emulated tenants, one with wrong credentials."""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from pathlib import Path
+
+import pytest
+from conftest import Fleet
+
+from dingscan.cli import main
+from dingscan.exitcodes import ExitCode
+
+CEILING = 40.0
+
+
+def test_fleet_run_outputs_summary_exit_code_and_shared_ceiling(
+    fleet_of_three: Fleet, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    code = main(
+        ["scan", "--tenants", str(fleet_of_three.tenants_file), "--output-dir", str(out)]
+        + ["--parallel", "3", "--ceiling", str(CEILING), "--format", "json", "--format", "csv", "--quiet"]
+    )
+    captured = capsys.readouterr()
+    assert code == ExitCode.FATAL  # the worst: t2 could not be scanned at all
+    for name in ("t0", "t1"):
+        assert sorted(p.suffix for p in (out / name).iterdir()) == [".csv", ".json"]
+    assert not (out / "t2").exists()
+
+    rows = {row["tenant"]: row for row in json.loads((out / "fleet-summary.json").read_text())["tenants"]}
+    assert rows["t0"]["exit_code"] == rows["t1"]["exit_code"] == ExitCode.FAILURES
+    assert rows["t0"]["fail"] > 0 and rows["t0"]["new"] == rows["t0"]["fail"] + rows["t0"]["error"]
+    assert rows["t2"]["exit_code"] == ExitCode.FATAL and "rejected" in rows["t2"]["not_scanned"]
+    assert "wrong-secret-7f3a91" not in captured.out + captured.err
+    assert [line.split()[0] for line in captured.out.splitlines()[1:4]] == ["t0", "t1", "t2"]
+    assert "2 of 3 tenants scanned" in captured.out
+
+    # The emulators' request logs together: no one-second window holds more than the ceiling.
+    times = fleet_of_three.calls_at()
+    assert len(times) > 3 * CEILING / 2, "enough calls to exercise the ceiling"
+    busiest = max(bisect_right(times, t + 1.0) - i for i, t in enumerate(times))
+    assert busiest <= CEILING
+
+
+def test_shards_split_the_tenants_without_overlap(fleet_of_three: Fleet, tmp_path: Path) -> None:
+    scanned: list[str] = []
+    for index in range(2):
+        out = tmp_path / f"shard{index}"
+        main(["scan", "--tenants", str(fleet_of_three.tenants_file), "--output-dir", str(out), "--shard", f"{index}/2", "--quiet"])
+        scanned += [row["tenant"] for row in json.loads((out / "fleet-summary.json").read_text())["tenants"]]
+    assert sorted(scanned) == ["t0", "t1", "t2"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--corp-id", "x"], "--corp-id: one tenant's options"),
+        (["--shard", "2/2"], "expected I/N with 0 <= I < N"),
+        (["--parallel", "0"], "must be positive"),
+    ],
+)
+def test_bad_fleet_options_are_one_line_usage_errors(
+    fleet_of_three: Fleet, extra: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["scan", "--tenants", str(fleet_of_three.tenants_file), *extra]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_secret_written_into_the_tenants_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "tenants.yaml"
+    path.write_text("tenants:\n  - {name: a, corp_id: ding1, app_key: {env: K}, app_secret: the-secret-itself}\n")
+    assert main(["scan", "--tenants", str(path)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "app_secret" in err and "the-secret-itself" not in err
