@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from bisect import bisect_right
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import Fleet
 
+from alert_receiver import Receiver, receiving
+from dingscan.alerts.config import SecretRef, WebhookTarget
+from dingscan.alerts.send import Notifier
 from dingscan.cli import main
+from dingscan.engine import load_checks
 from dingscan.exitcodes import ExitCode
+from dingscan.fleet.command import scan_fleet
+from dingscan.fleet.runner import FleetOptions
+from dingscan.fleet.tenants import TenantsFile
+from dingscan.report.formats import FORMATS
 
 CEILING = 40.0
 WINDOW = 2.0
@@ -97,3 +107,44 @@ def test_a_secret_written_into_the_tenants_file_is_refused(
     assert main(["scan", "--tenants", str(path)]) == ExitCode.USAGE
     err = capsys.readouterr().err
     assert "app_secret" in err and "the-secret-itself" not in err
+
+
+def test_fleet_alerts_each_scanned_tenant_once(
+    fleet_of_three: Fleet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOOK_SECRET", "fleet-hook-secret-93ab1c")
+    with receiving(Receiver("SECunused-robot-secret", "fleet-hook-secret-93ab1c")) as receiver:
+        listing = yaml.safe_load(fleet_of_three.tenants_file.read_text())
+        listing["notify"] = [
+            {"kind": "webhook", "url": f"{receiver.url}/hook", "secret": {"env": "HOOK_SECRET"}}
+        ]
+        fleet_of_three.tenants_file.write_text(yaml.safe_dump(listing))
+        code = main(
+            [
+                "scan",
+                "--tenants",
+                str(fleet_of_three.tenants_file),
+                "--output-dir",
+                str(tmp_path / "o"),
+                "--quiet",
+            ]
+        )
+    assert code == ExitCode.FATAL
+    assert sorted(r["webhook"]["tenant"] for r in receiver.received) == ["t0", "t1"]  # t2 has no findings
+
+
+def test_failed_alerts_warn_and_keep_findings_and_exit_code(
+    fleet_of_three: Fleet, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listing = TenantsFile.load(fleet_of_three.tenants_file)
+    with receiving(Receiver("SECunused-robot-secret", "x-secret-value", mode="500")) as receiver:
+        target = WebhookTarget(kind="webhook", url=f"{receiver.url}/hook", secret=SecretRef(env="T0_KEY"))
+        listing = listing.model_copy(update={"notify": [target]})
+        options = FleetOptions(parallel=3, ceiling=200, output_dir=tmp_path, formats=[FORMATS["json"]])
+        notifier = Notifier(attempts=2, base_wait=0.01, timeout=0.5)
+        outcomes = asyncio.run(
+            scan_fleet(listing, listing.tenants[:1], options, load_checks([]), notifier=notifier)
+        )
+    assert outcomes[0].exit_code == ExitCode.FAILURES and outcomes[0].outputs[0].exists()
+    assert receiver.attempts == 2
+    assert "webhook alert for t0 not delivered: HTTP 500" in capsys.readouterr().err

@@ -6,10 +6,22 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+import httpx
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from dingscan.redaction import SECRETS
-from dingscan.settings import ConfigError
+from dingscan.settings import ConfigError, is_loopback
+
+
+def _https_unless_loopback(url: str) -> str:
+    """Alerts name a tenant's weaknesses: they travel encrypted unless they stay on this machine."""
+    parsed = httpx.URL(url)
+    if parsed.scheme == "https" or (parsed.scheme == "http" and is_loopback(parsed.host)):
+        return url
+    raise ValueError("must be an https:// address (http:// only on this machine)")
+
+
+HttpsUrl = Annotated[str, AfterValidator(_https_unless_loopback)]
 
 
 class _Model(BaseModel):
@@ -52,14 +64,16 @@ class RobotTarget(_Model):
     kind: Literal["dingtalk_robot"]
     token: SecretRef = Field(description="the access_token of the robot's webhook address")
     secret: SecretRef = Field(description="the robot's signing secret (starts with SEC)")
-    url: str = Field("https://oapi.dingtalk.com/robot/send", description="send endpoint (tests: an emulator)")
+    url: HttpsUrl = Field(
+        "https://oapi.dingtalk.com/robot/send", description="send endpoint (tests: a receiver)"
+    )
 
 
 class WebhookTarget(_Model):
     """Any HTTPS endpoint (a SOAR tool) that verifies an HMAC-SHA256 signature."""
 
     kind: Literal["webhook"]
-    url: str = Field(pattern=r"^https?://")
+    url: HttpsUrl
     secret: SecretRef
 
 
