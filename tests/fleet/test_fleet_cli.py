@@ -35,6 +35,7 @@ def test_fleet_run_outputs_summary_exit_code_and_shared_ceiling(
         [
             *("scan", "--tenants", str(fleet_of_three.tenants_file), "--output-dir", str(out)),
             *("--parallel", "3", "--ceiling", str(CEILING), "--format", "json", "--format", "csv", "--quiet"),
+            *("--metrics", str(tmp_path / "metrics" / "dingscan.prom")),
         ]
     )
     captured = capsys.readouterr()
@@ -50,6 +51,9 @@ def test_fleet_run_outputs_summary_exit_code_and_shared_ceiling(
     assert "wrong-secret-7f3a91" not in captured.out + captured.err
     assert [line.split()[0] for line in captured.out.splitlines()[1:4]] == ["t0", "t1", "t2"]
     assert "2 of 3 tenants scanned" in captured.out
+    metrics = (tmp_path / "metrics" / "dingscan.prom").read_text()
+    assert 'dingscan_exit_code{tenant="t2"} 4.0' in metrics
+    assert 'dingscan_last_success_timestamp_seconds{tenant="t0"}' in metrics
 
     # The emulators' request logs together: the run as a whole stayed under the ceiling, and
     # so did its busiest WINDOW seconds (DingTalk counts over 20 s), but for a few calls that a
