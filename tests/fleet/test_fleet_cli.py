@@ -23,8 +23,6 @@ from dingscan.fleet.tenants import TenantsFile
 from dingscan.report.formats import FORMATS
 
 CEILING = 40.0
-WINDOW = 2.0
-JITTER_CALLS = 8
 
 
 def test_fleet_run_outputs_summary_exit_code_and_shared_ceiling(
@@ -55,14 +53,11 @@ def test_fleet_run_outputs_summary_exit_code_and_shared_ceiling(
     assert 'dingscan_exit_code{tenant="t2"} 4.0' in metrics
     assert 'dingscan_last_success_timestamp_seconds{tenant="t0"}' in metrics
 
-    # The emulators' request logs together: the run as a whole stayed under the ceiling, and
-    # so did its busiest WINDOW seconds (DingTalk counts over 20 s), but for a few calls that a
-    # stalled event loop released together on this shared machine.
+    # The emulators' request logs together: no second of the run holds more calls than the ceiling.
     times = fleet_of_three.calls_at()
-    assert len(times) > 1.5 * WINDOW * CEILING, "enough calls to exercise the ceiling"
-    assert (len(times) - 1) / (times[-1] - times[0]) <= CEILING
-    busiest = max(bisect_right(times, t + WINDOW) - i for i, t in enumerate(times))
-    assert busiest <= WINDOW * CEILING + JITTER_CALLS
+    assert len(times) > 3 * CEILING, "enough calls to exercise the ceiling"
+    busiest = max(bisect_right(times, t + 1.0) - i for i, t in enumerate(times))
+    assert busiest <= CEILING
 
 
 def test_shards_split_the_tenants_without_overlap(fleet_of_three: Fleet, tmp_path: Path) -> None:

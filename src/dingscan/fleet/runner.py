@@ -20,7 +20,7 @@ import structlog
 
 from dingscan.attestations import AttestationError
 from dingscan.check import Check
-from dingscan.client.limits import SAFETY_MARGIN, Pacer
+from dingscan.client.limits import SAFETY_MARGIN
 from dingscan.collect import ScanAborted
 from dingscan.exitcodes import ExitCode, exit_code_for
 from dingscan.findings import FindingsDocument, Severity
@@ -39,15 +39,34 @@ log = structlog.get_logger(__name__)
 DEFAULT_CEILING = 400.0
 
 
-class CeilingTransport(httpx.AsyncBaseTransport):
-    """Paces every request through it, whichever tenant sends it, below one shared rate.
+class Spacing:
+    """Releases callers one at a time, each at least ``interval`` after the previous release as
+    it really happened. Unlike the per-API :class:`~dingscan.client.limits.Pacer`, which hands out
+    future slots, a stalled event loop (a busy machine parsing 20 tenants' answers) cannot wake a
+    queue of callers at once: the ceiling holds over any second, not only on average."""
 
-    One instance serves all tenants of a run (one event loop). It does not own ``inner``'s
-    lifetime per tenant: each tenant's client closes its own transport stack, so the shared
-    pacer is the only shared part.
+    def __init__(self, interval: float) -> None:
+        self._interval = interval
+        self._lock = asyncio.Lock()
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        loop = asyncio.get_running_loop()
+        async with self._lock:
+            delay = self._next - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self._next = loop.time() + self._interval
+
+
+class CeilingTransport(httpx.AsyncBaseTransport):
+    """Spaces every request through it, whichever tenant sends it, below one shared rate.
+
+    The transports of all tenants of a run share one :class:`Spacing` (one event loop); each
+    tenant's client closes its own transport stack.
     """
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, pacer: Pacer) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, pacer: Spacing) -> None:
         self._inner = inner
         self._pacer = pacer
 
@@ -104,7 +123,7 @@ async def run_fleet(
 
     ``after_each`` runs as each tenant finishes (alerts), inside the same concurrency slot.
     """
-    pacer = Pacer(1.0 / (options.ceiling * SAFETY_MARGIN))  # the same margin as per-API pacing
+    pacer = Spacing(1.0 / (options.ceiling * SAFETY_MARGIN))  # the same margin as per-API pacing
     slots = asyncio.Semaphore(options.parallel)
 
     async def one(tenant: TenantEntry) -> TenantOutcome:
