@@ -8,12 +8,6 @@
 #     -v "$PWD/dingscan-attestations.yaml:/config/attestations.yaml:ro" \
 #     -v "$PWD/out:/out" dingscan scan --policy /config/policy.yaml \
 #     --attestations /config/attestations.yaml --output /out/findings.json --record /out/bundle
-#
-# It runs as a non-root user and works with a read-only root filesystem (docker run --read-only,
-# Kubernetes readOnlyRootFilesystem): it writes only to the mounted /out (reports, metrics) and
-# /state (scan history). No HEALTHCHECK: a one-shot job that exits is not a service to probe; its
-# exit code (see `dingscan --help`) and --metrics are its health. tests/deploy/test_container.py
-# runs these steps without a Docker engine.
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
@@ -24,6 +18,11 @@ COPY fixtures ./fixtures
 RUN python -m pip install --no-cache-dir --upgrade pip build \
  && python -m build --wheel --outdir /wheels
 
+# The image runs as a non-root user and works with a read-only root filesystem (docker run --read-only,
+# Kubernetes readOnlyRootFilesystem): it writes only to the mounted /out (reports, metrics) and
+# /state (scan history). No HEALTHCHECK: a one-shot job that exits is not a service to probe; its
+# exit code (see `dingscan --help`) and --metrics are its health. tests/deploy/test_image_non_root.py
+# runs these steps without a Docker engine.
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HOME=/tmp
 COPY --from=build /wheels /wheels

@@ -107,7 +107,7 @@ def test_wheel_runs_as_non_root_with_read_only_working_dir(image_root: Path) -> 
         cwd=workdir,
         env=env,
     )
-    assert result.returncode == ExitCode.FAILURES, result.stderr  # the demo tenant has failures
+    assert result.returncode == ExitCode.OK, result.stderr  # the demo replayed as recorded
     assert "Traceback" not in result.stderr
     assert [p.suffix for p in out.iterdir()] == [".json"]
     assert list(workdir.iterdir()) == []
