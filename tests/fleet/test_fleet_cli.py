@@ -11,6 +11,7 @@ import pytest
 import yaml
 from conftest import Fleet
 
+import dingscan
 from alert_receiver import Receiver, receiving
 from dingscan.alerts.config import SecretRef, WebhookTarget
 from dingscan.alerts.send import Notifier
@@ -147,3 +148,21 @@ def test_failed_alerts_warn_and_keep_findings_and_exit_code(
     assert outcomes[0].exit_code == ExitCode.FAILURES and outcomes[0].outputs[0].exists()
     assert receiver.attempts == 2
     assert "webhook alert for t0 not delivered: HTTP 500" in capsys.readouterr().err
+
+
+def test_config_policy_is_the_default_for_tenants_naming_none(fleet_of_three: Fleet, tmp_path: Path) -> None:
+    (tmp_path / "policy.yaml").write_text(
+        (Path(dingscan.__file__).parent / "templates" / "policy.yaml").read_text()
+    )
+    (tmp_path / "dingscan.yaml").write_text("policy: policy.yaml\n")
+    listing = TenantsFile.load(fleet_of_three.tenants_file)
+    options = FleetOptions(
+        parallel=1,
+        ceiling=200,
+        output_dir=tmp_path / "o",
+        formats=[FORMATS["json"]],
+        config=tmp_path / "dingscan.yaml",
+    )
+    (outcome,) = asyncio.run(scan_fleet(listing, listing.tenants[:1], options, load_checks([])))
+    assert outcome.document is not None
+    assert outcome.document.scan.inputs["policy"].source == str(tmp_path / "policy.yaml")

@@ -108,15 +108,12 @@ _TENANT_ERRORS: tuple[tuple[tuple[type[Exception], ...], ExitCode], ...] = (
     ((ScanAborted, TimeoutError, OSError), ExitCode.FATAL),
 )
 
-TransportFactory = Callable[[], httpx.AsyncBaseTransport]
-
 
 async def run_fleet(
     tenants: Sequence[TenantEntry],
     options: FleetOptions,
     checks: Sequence[Check],
     *,
-    network: TransportFactory = httpx.AsyncHTTPTransport,
     after_each: Callable[[TenantOutcome], Awaitable[None]] | None = None,
 ) -> list[TenantOutcome]:
     """Scan ``tenants``, at most ``options.parallel`` at a time; outcomes in the tenants' order.
@@ -128,7 +125,9 @@ async def run_fleet(
 
     async def one(tenant: TenantEntry) -> TenantOutcome:
         async with slots:
-            outcome = await _scan_tenant(tenant, options, checks, CeilingTransport(network(), pacer))
+            outcome = await _scan_tenant(
+                tenant, options, checks, CeilingTransport(httpx.AsyncHTTPTransport(), pacer)
+            )
             if after_each is not None:
                 await after_each(outcome)
             return outcome
@@ -153,8 +152,14 @@ async def _scan_tenant(
             qps=options.qps,
             insecure_http=options.insecure_http,
         )
-        inputs = JudgementInputs.load(tenant.policy, tenant.attestations)
-        result = await scan_live(settings, inputs=inputs, checks=checks, transport=transport)
+        inputs = JudgementInputs.load(
+            tenant.policy or settings.policy, tenant.attestations or settings.attestations
+        )
+        document = (await scan_live(settings, inputs=inputs, checks=checks, transport=transport)).document
+        folder = options.output_dir / tenant.name
+        outputs = tuple(folder / output_name(document, fmt) for fmt in options.formats)
+        for path, fmt in zip(outputs, options.formats, strict=True):
+            fmt.write(document, path)
     except asyncio.CancelledError:
         raise
     except Exception as exc:
@@ -162,11 +167,6 @@ async def _scan_tenant(
         message = SECRETS.scrub(_describe(exc))
         bound.warning("tenant not scanned", error=message)
         return TenantOutcome(tenant, code, time.monotonic() - started, error=message)
-    document = result.document
-    folder = options.output_dir / tenant.name
-    outputs = tuple(folder / output_name(document, fmt) for fmt in options.formats)
-    for path, fmt in zip(outputs, options.formats, strict=True):
-        fmt.write(document, path)
     return TenantOutcome(
         tenant,
         exit_code_for(document, options.fail_on),
