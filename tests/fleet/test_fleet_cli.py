@@ -49,7 +49,8 @@ def test_fleet_run_outputs_summary_exit_code_and_shared_ceiling(
     assert rows["t2"]["exit_code"] == ExitCode.FATAL and "rejected" in rows["t2"]["not_scanned"]
     assert "wrong-secret-7f3a91" not in captured.out + captured.err
     assert [line.split()[0] for line in captured.out.splitlines()[1:4]] == ["t0", "t1", "t2"]
-    assert "2 of 3 tenants scanned" in captured.out
+    assert "\n\n2 of 3 tenants scanned\n" in captured.out
+    assert captured.out.splitlines()[3].split()[:5] == ["t2", "4", "-", "-", "-"]  # not scanned: no counts
     metrics = (tmp_path / "metrics" / "dingscan.prom").read_text()
     assert 'dingscan_exit_code{tenant="t2"} 4.0' in metrics
     assert 'dingscan_last_success_timestamp_seconds{tenant="t0"}' in metrics

@@ -19,14 +19,13 @@ def summary_rows(outcomes: Sequence[TenantOutcome]) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for outcome in outcomes:
         document = outcome.document
-        counts = document.summary if document else {}
         rows.append(
             {
                 "tenant": outcome.tenant.name,
                 "corp_id": outcome.tenant.corp_id,
                 "exit_code": int(outcome.exit_code),
-                "fail": counts.get(Status.FAIL, 0),
-                "error": counts.get(Status.ERROR, 0),
+                "fail": document.summary.get(Status.FAIL, 0) if document else None,
+                "error": document.summary.get(Status.ERROR, 0) if document else None,
                 "new": len(new_findings(document)) if document else None,
                 "seconds": round(outcome.seconds, 2),
                 "not_scanned": outcome.error,
@@ -39,13 +38,13 @@ def summary_rows(outcomes: Sequence[TenantOutcome]) -> list[dict[str, object]]:
 def render_table(outcomes: Sequence[TenantOutcome]) -> str:
     lines = [f"{'TENANT':<24} {'EXIT':>4} {'FAIL':>5} {'ERROR':>5} {'NEW':>5} {'SECONDS':>8}  NOTE"]
     for row in summary_rows(outcomes):
-        new = "-" if row["new"] is None else row["new"]
+        fail, error, new = ("-" if row[k] is None else row[k] for k in ("fail", "error", "new"))
         lines.append(
-            f"{row['tenant']!s:<24} {row['exit_code']!s:>4} {row['fail']!s:>5} {row['error']!s:>5} "
+            f"{row['tenant']!s:<24} {row['exit_code']!s:>4} {fail!s:>5} {error!s:>5} "
             f"{new!s:>5} {row['seconds']!s:>8}  {row['not_scanned'] or ''}"
         )
     scanned = sum(1 for o in outcomes if o.document is not None)
-    lines.append(f"\n{scanned} of {len(outcomes)} tenants scanned")
+    lines += ["", f"{scanned} of {len(outcomes)} tenants scanned"]
     return "".join(for_terminal(line) + "\n" for line in lines)
 
 
