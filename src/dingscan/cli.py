@@ -23,6 +23,7 @@ import structlog
 from pydantic import ValidationError
 
 from dingscan import __version__
+from dingscan.alerts.send import Notifier
 from dingscan.attestations import AttestationError
 from dingscan.check import Check
 from dingscan.collect import ScanAborted
@@ -440,8 +441,11 @@ def _scan(args: argparse.Namespace) -> ExitCode:
         if args.record:  # checked empty before the scan: all of it is this run's, and unfinished
             shutil.rmtree(args.record, ignore_errors=True)
         raise
+    tenant = result.document.scan.tenant.corp_id or "default"
+    if settings.notify:  # after the reports: a failed alert never loses the findings
+        for warning in _run(Notifier().notify(settings.notify, tenant, result.document)):
+            _warn(warning)
     if args.metrics:
-        tenant = result.document.scan.tenant.corp_id or "default"
         write_metrics(args.metrics, [TenantRun(tenant, code, time.monotonic() - started, result.document)])
     return code
 

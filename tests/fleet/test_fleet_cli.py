@@ -167,3 +167,29 @@ def test_config_policy_is_the_default_for_tenants_naming_none(fleet_of_three: Fl
     (outcome,) = asyncio.run(scan_fleet(listing, listing.tenants[:1], options, load_checks([])))
     assert outcome.document is not None
     assert outcome.document.scan.inputs["policy"].source == str(tmp_path / "policy.yaml")
+
+
+def test_single_tenant_scan_alerts_from_its_config_file(
+    fleet_of_three: Fleet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emu = fleet_of_three.emulators["t0"]
+    for name, value in {
+        "DINGSCAN_APP_KEY": emu.app_key,
+        "DINGSCAN_APP_SECRET": emu.app_secret,
+        "DINGSCAN_CORP_ID": emu.tenant.corp_id,
+        "DINGSCAN_OAPI_URL": emu.oapi_url,
+        "DINGSCAN_API_URL": emu.api_url,
+        "HOOK_SECRET": "single-hook-secret-5d2e8f",
+    }.items():
+        monkeypatch.setenv(name, value)
+    with receiving(Receiver("SECunused-robot-secret", "single-hook-secret-5d2e8f")) as receiver:
+        config = {
+            "notify": [{"kind": "webhook", "url": f"{receiver.url}/hook", "secret": {"env": "HOOK_SECRET"}}]
+        }
+        (tmp_path / "dingscan.yaml").write_text(yaml.safe_dump(config))
+        code = main(
+            ["scan", "--config", str(tmp_path / "dingscan.yaml"), "--output-dir", str(tmp_path / "o")]
+        )
+    assert code == ExitCode.FAILURES
+    assert [r["webhook"]["corp_id"] for r in receiver.received] == [emu.tenant.corp_id]
+    assert "warning" not in capsys.readouterr().err

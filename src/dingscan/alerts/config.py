@@ -1,4 +1,8 @@
-"""Where alerts go, and where their credentials live (by reference: never the secret itself)."""
+"""Where alerts go, and where their credentials live (by reference: never the secret itself).
+
+The settings (a config file's ``notify`` key) are built from these models, so this module
+imports :mod:`dingscan.settings` only inside the functions that need it.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,12 @@ import httpx
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from dingscan.redaction import SECRETS
-from dingscan.settings import ConfigError, is_loopback
 
 
 def _https_unless_loopback(url: str) -> str:
     """Alerts name a tenant's weaknesses: they travel encrypted unless they stay on this machine."""
+    from dingscan.settings import is_loopback
+
     parsed = httpx.URL(url)
     if parsed.scheme == "https" or (parsed.scheme == "http" and is_loopback(parsed.host)):
         return url
@@ -42,6 +47,8 @@ class SecretRef(_Model):
 
     def read(self, environ: Mapping[str, str]) -> SecretStr:
         """The value, registered with the scrubber before anything can print it."""
+        from dingscan.settings import ConfigError
+
         if self.env is not None:
             value, where = environ.get(self.env, ""), f"environment variable {self.env}"
         else:
