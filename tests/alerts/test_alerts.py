@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.hmac import HMAC
 
 from alert_receiver import Receiver, receiving
 from dingscan.alerts.config import RobotTarget, SecretRef, WebhookTarget
-from dingscan.alerts.send import Notifier, robot_sign
+from dingscan.alerts.send import Notifier, robot_message, robot_sign
 from dingscan.findings import FindingsDocument, Status
 from dingscan.report.ocsf import event_uid
 from dingscan.resources import packaged_path
@@ -94,3 +94,12 @@ async def test_wrong_robot_secret_is_caught_by_the_receivers_check(document: Fin
     with receiving(Receiver("SECsomething-else-entirely", HOOK_SECRET)) as receiver:
         warnings = await notifier().notify([robot(receiver)], "acme", document)
     assert receiver.received == [] and "310000" in warnings[0]
+
+
+def test_robot_message_keeps_tenant_text_plain(document: FindingsDocument) -> None:
+    failed = next(f for f in document.findings if f.status is Status.FAIL)
+    hostile = failed.model_copy(update={"message": "admin [verify now](https://evil.example)\n### *urgent*"})
+    findings = [hostile if f is failed else f for f in document.findings]
+    text = robot_message("acme", document.model_copy(update={"findings": findings}))["markdown"]["text"]
+    line = next(line for line in text.splitlines() if "verify now" in line)
+    assert "\\[verify now\\]\\(https://evil.example\\)" in line and "\\#\\#\\# \\*urgent\\*" in line

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -115,7 +116,9 @@ def robot_message(tenant: str, document: FindingsDocument) -> dict[str, Any]:
     news = new_findings(document)
     title = f"dingscan: {tenant}: {len(news)} to look at"
     lines = [f"### {title}", ""]
-    lines += [f"- **{f.status.value}** {f.control_id}: {_one_line(f.message)}" for f in news[:MAX_LISTED]]
+    lines += [
+        f"- **{f.status.value}** {f.control_id}: {_markdown_text(f.message)}" for f in news[:MAX_LISTED]
+    ]
     if len(news) > MAX_LISTED:
         lines.append(f"- ... and {len(news) - MAX_LISTED} more")
     lines.append(f"\nscan {document.scan.id}, judged as of {document.scan.as_of:%Y-%m-%d %H:%M} UTC")
@@ -189,5 +192,7 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+def _markdown_text(text: str) -> str:
+    """Tenant text (names in a message) as plain text on one line: a user named
+    ``[verify](https://evil)`` must not become a link in the security team's group."""
+    return re.sub(r"([\\`*_\[\]()#<>!|~])", r"\\\1", " ".join(text.split()))
