@@ -70,10 +70,9 @@ class TenantsFile(_Model):
         return self.notify if tenant.notify is None else tenant.notify
 
 
-def credentials(tenant: TenantEntry, environ: dict[str, str] | None = None) -> tuple[str, SecretStr]:
+def credentials(tenant: TenantEntry) -> tuple[str, SecretStr]:
     """The tenant's app key and secret, read from where the tenants file says (secret registered)."""
-    env = os.environ if environ is None else environ
-    return tenant.app_key.read(env).get_secret_value(), tenant.app_secret.read(env)
+    return tenant.app_key.read(os.environ).get_secret_value(), tenant.app_secret.read(os.environ)
 
 
 def parse_shard(text: str) -> tuple[int, int]:
