@@ -14,6 +14,7 @@ import shutil
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -23,6 +24,7 @@ import structlog
 from pydantic import ValidationError
 
 from dingscan import __version__
+from dingscan.alerts.send import Notifier
 from dingscan.attestations import AttestationError
 from dingscan.check import Check
 from dingscan.collect import ScanAborted
@@ -30,12 +32,16 @@ from dingscan.drift import compare, something_new_failed
 from dingscan.engine import CheckLoadError, load_checks
 from dingscan.evidence import BundleError, Pseudonymiser, SigningError, read_bundle, verify_bundle
 from dingscan.evidence.bundle import UNCHECKED_SIGNATURE, SignatureCheck
-from dingscan.exitcodes import ExitCode, exit_code_for, help_text
+from dingscan.exitcodes import ExitCode, exit_code_for, help_text, worst
 from dingscan.findings import FindingsDocument, Severity
+from dingscan.fleet.command import scan_fleet
+from dingscan.fleet.runner import DEFAULT_CEILING, FleetOptions
+from dingscan.fleet.tenants import TenantsFile, parse_shard, shard
 from dingscan.frameworks import FrameworkError, framework_named
 from dingscan.fsutil import atomic_write_text, probe_writable_folder
 from dingscan.inputs import JudgementInputs
 from dingscan.logs import configure_logging
+from dingscan.metrics import TenantRun, write_metrics
 from dingscan.policy import PolicyError
 from dingscan.redaction import SECRETS
 from dingscan.report.baseline import render_baseline
@@ -194,6 +200,22 @@ def _parser() -> argparse.ArgumentParser:
         help="replace people's ids, names, mobiles, mail local parts in the bundle",
     )
     scan.add_argument("--sign-key", type=Path, metavar="PEM", help="sign the bundle's manifest (Ed25519)")
+    scan.add_argument(
+        "--metrics", type=Path, metavar="FILE", help="write Prometheus text format metrics to FILE"
+    )
+    fleet = scan.add_argument_group("many tenants (see README: Running it for many tenants)")
+    fleet.add_argument("--tenants", type=Path, metavar="FILE", help="scan every tenant in this YAML file")
+    fleet.add_argument(
+        "--parallel", type=int, default=4, metavar="N", help="tenants scanned at once (default 4)"
+    )
+    fleet.add_argument(
+        "--ceiling",
+        type=float,
+        default=DEFAULT_CEILING,
+        metavar="QPS",
+        help=f"calls per second from this machine, all tenants together (default {DEFAULT_CEILING:g})",
+    )
+    fleet.add_argument("--shard", metavar="I/N", help="scan only slice I (from 0) of N of the tenants")
     _output_options(scan)
     _checks_option(scan)
 
@@ -431,6 +453,9 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
 
 def _scan(args: argparse.Namespace) -> ExitCode:
     _check_outputs(args)
+    if args.tenants:
+        return _scan_fleet(args)
+    started = time.monotonic()
     settings = load_settings(
         args.config,
         corp_id=args.corp_id,
@@ -465,11 +490,55 @@ def _scan(args: argparse.Namespace) -> ExitCode:
     )
     result = _run(scan)
     try:
-        return _publish(result, args)
+        code = _publish(result, args)
     except KeyboardInterrupt:
         if args.record:  # checked empty before the scan: all of it is this run's, and unfinished
             shutil.rmtree(args.record, ignore_errors=True)
         raise
+    tenant = result.document.scan.tenant.corp_id or "default"
+    if settings.notify:  # after the reports: a failed alert never loses the findings
+        for warning in _run(Notifier().notify(settings.notify, tenant, result.document)):
+            _warn(warning)
+    if args.metrics:
+        write_metrics(args.metrics, [TenantRun(tenant, code, time.monotonic() - started, result.document)])
+    return code
+
+
+_SINGLE_TENANT_OPTIONS = (
+    "corp_id",
+    "oapi_url",
+    "api_url",
+    "policy",
+    "attestations",
+    "record",
+    "output",
+    "json",
+)
+
+
+def _scan_fleet(args: argparse.Namespace) -> ExitCode:
+    if given := [f"--{name.replace('_', '-')}" for name in _SINGLE_TENANT_OPTIONS if getattr(args, name)]:
+        raise UsageError(
+            f"{', '.join(given)}: one tenant's options; with --tenants, set them in the tenants file"
+        )
+    if args.parallel < 1 or args.ceiling <= 0:
+        raise UsageError("--parallel and --ceiling must be positive")
+    tenants_file = TenantsFile.load(args.tenants)
+    selected = tenants_file.tenants
+    if args.shard:
+        selected = shard(selected, *parse_shard(args.shard))
+    options = FleetOptions(
+        parallel=args.parallel,
+        ceiling=args.ceiling,
+        output_dir=args.output_dir or Path(),
+        formats=[FORMATS[name] for name in dict.fromkeys(args.formats or ["json"])],
+        config=args.config,
+        qps=args.qps,
+        insecure_http=args.insecure_http,
+        fail_on=args.fail_on,
+    )
+    outcomes = _run(scan_fleet(tenants_file, selected, options, _checks(args), metrics=args.metrics))
+    return worst(o.exit_code for o in outcomes)
 
 
 def _check_bundle_folder(record: Path, output: Path | None) -> None:

@@ -8,10 +8,13 @@ the findings of a replay that differs from the recorded scan are not evidence of
 outranks ERROR: a proven failure is news even when other controls could not be judged.
 A control whose every offender is an accepted risk is ACCEPTED, not FAIL, so a nightly job goes
 green once every remaining failure has an owner and an expiry date.
+A fleet run (``--tenants``) exits with the worst of its tenants' codes, in the order of
+:data:`SEVERITY_ORDER`: a tenant that could not be scanned at all outranks any findings.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
 
 from dingscan.findings import FindingsDocument, Severity, Status
@@ -66,3 +69,19 @@ def exit_code_for(document: FindingsDocument, fail_on: Severity = Severity.INFOR
     if document.summary.get(Status.ERROR, 0):
         return ExitCode.INCOMPLETE
     return ExitCode.OK
+
+
+#: From least to most in need of attention, for the worst code of a fleet run.
+SEVERITY_ORDER = (
+    ExitCode.OK,
+    ExitCode.INCOMPLETE,
+    ExitCode.FAILURES,
+    ExitCode.USAGE,
+    ExitCode.FATAL,
+    ExitCode.REPLAY_DIFFERENT,
+    ExitCode.INTERRUPTED,
+)
+
+
+def worst(codes: Iterable[ExitCode]) -> ExitCode:
+    return max(codes, key=SEVERITY_ORDER.index, default=ExitCode.OK)

@@ -15,6 +15,7 @@ import httpx
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from dingscan.alerts.config import NotifyTarget
 from dingscan.client.hosts import DEFAULT_API_URL, DEFAULT_OAPI_URL
 from dingscan.yamlfile import load_yaml_mapping, problems_in, read_text
 
@@ -49,6 +50,7 @@ class Settings(BaseSettings):
     policy: Path | None = Field(None, description="policy file (in a config file: relative to it)")
     attestations: Path | None = Field(None, description="attestation file (in a config file: relative to it)")
     exceptions: Path | None = Field(None, description="exceptions file (in a config file: relative to it)")
+    notify: list[NotifyTarget] = Field([], description="alerts after the scan (README: Alerts)")
 
     @field_validator("oapi_url", "api_url")
     @classmethod

@@ -7,6 +7,7 @@ without socket code, and lets faults describe a broken answer as plain data.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -92,10 +93,12 @@ def gateway_page(status: int) -> Reply:
 @dataclass(frozen=True)
 class Call:
     """A received call as tests assert on it. ``status`` is None when no answer was sent;
-    ``code`` is the old host's errcode, the new host's error code, or None."""
+    ``code`` is the old host's errcode, the new host's error code, or None; ``at`` is when it
+    arrived (``time.monotonic``), for rates measured across emulators."""
 
     host: HostName
     method: str
     path: str
     status: int | None
     code: int | str | None
+    at: float = field(default_factory=time.monotonic)

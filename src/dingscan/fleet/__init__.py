@@ -1,0 +1,1 @@
+"""Fleet runs: many tenants from one tenants file, concurrently, under one egress ceiling."""
