@@ -195,5 +195,9 @@ def _unmapped(document: FindingsDocument, finding: Finding) -> dict[str, Any]:
 
 
 FORMAT = ReportFormat(
-    "ocsf", "ocsf.jsonl", "OCSF 1.5 Compliance Finding events, one JSON object per line", render_ocsf
+    "ocsf",
+    "ocsf.jsonl",
+    "OCSF 1.5 Compliance Finding events, one JSON object per line",
+    render_ocsf,
+    for_people=False,
 )
