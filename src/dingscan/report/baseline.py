@@ -31,8 +31,9 @@ def render_baseline(checks: Sequence[Check], lang: str = SOURCE_LANGUAGE) -> str
     metas = [c.metadata for c in checks]
     by_area = {area: list(group) for area, group in groupby(metas, key=_area)}
     names = {area: tr(AREAS.get(area, area)) for area in by_area}
-    table = [_row(tr("area"), tr("controls")), "| --- | --- |"] + [
-        _row(names[area], ", ".join(m.control_id for m in group)) for area, group in by_area.items()
+    area_label, controls_label = tr("area"), tr("controls")
+    table = [f"| {area_label} | {controls_label} |", "| --- | --- |"] + [
+        f"| {names[area]} | {', '.join(m.control_id for m in group)} |" for area, group in by_area.items()
     ]
     frameworks = builtin_frameworks()
     titles = "; ".join(tr(f.title) for f in frameworks)
@@ -41,10 +42,6 @@ def render_baseline(checks: Sequence[Check], lang: str = SOURCE_LANGUAGE) -> str
         parts.append(f"## {names[area]}\n")
         parts += [_control(meta, frameworks, tr) for meta in group]
     return "\n".join(parts).rstrip() + "\n"
-
-
-def _row(*cells: str) -> str:
-    return f"| {' | '.join(cells)} |"
 
 
 def _area(meta: CheckMetadata) -> str:

@@ -2,8 +2,9 @@
 
 Columns are the finding's plain fields (whatever the findings model holds, in its order), the
 control's framework mappings, then the resource; a control without offenders is one row with
-empty resource columns. Column names are in the document's language. Cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``,
-``@``, tab, CR at the start) are prefixed with ``'``: tenant data can contain anything.
+empty resource columns; column names are in the document's language. Cells that a spreadsheet
+would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR at the start) are prefixed with
+``'``: tenant data can contain anything.
 """
 
 from __future__ import annotations

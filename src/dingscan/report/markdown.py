@@ -33,14 +33,16 @@ def render_markdown(document: FindingsDocument) -> str:
         version=document.tool.version,
     )
     name, corp_id = tenant.org_name or tr("unknown organisation"), tenant.corp_id or tr("corp_id not set")
+    heading, tenant_label, scan_label = tr("dingscan report:"), tr("Tenant:"), tr("Scan:")
     lines = [
-        " ".join(("#", tr("dingscan report:"), escape(name))),
+        f"# {heading} {escape(name)}",
         "",
-        " ".join(("-", _bold(tr("Tenant:")), escape(corp_id))),
-        " ".join(("-", _bold(tr("Scan:")), judged)),
+        f"- **{tenant_label}** {escape(corp_id)}",
+        f"- **{scan_label}** {judged}",
     ]
     if scan.bundle_integrity:
-        lines.append(" ".join(("-", _bold(tr("Bundle integrity:")), escape(scan.bundle_integrity))))
+        integrity_label = tr("Bundle integrity:")
+        lines.append(f"- **{integrity_label}** {escape(scan.bundle_integrity)}")
     lines += ["", _row(tr("status"), tr("controls")), "| --- | ---: |"]
     lines += [_row(s.value, str(document.summary.get(s, 0))) for s in statuses()]
     lines += [
@@ -58,10 +60,6 @@ def render_markdown(document: FindingsDocument) -> str:
     for finding in failing:
         lines += ["", f"### {finding.control_id} {escape(finding.title)}", "", *_offenders(finding, tr)]
     return "\n".join(lines) + "\n"
-
-
-def _bold(text: str) -> str:
-    return f"**{text}**"
 
 
 def _row(*cells: str) -> str:
