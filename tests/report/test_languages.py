@@ -96,7 +96,9 @@ def test_json_and_ocsf_stay_english_whatever_the_language(
         "Primary"
     )
     [ocsf] = (workdir / "zh").glob("*.ocsf.jsonl")
-    assert "主要管理員" not in ocsf.read_text(encoding="utf-8")
+    events = [json.loads(line) for line in ocsf.read_text(encoding="utf-8").splitlines()]
+    assert {e["unmapped"]["lang"] for e in events} == {"en"}
+    assert not any("主要管理員" in json.dumps(e, ensure_ascii=False) for e in events)
     [page] = (workdir / "zh").glob("*.html")
     assert "主要管理員人數少，但不能為零" in page.read_text(encoding="utf-8")
 

@@ -188,6 +188,7 @@ def _unmapped(document: FindingsDocument, finding: Finding) -> dict[str, Any]:
         "evidence": finding.evidence,
         "scan_mode": scan.mode,
         "findings_schema_version": document.schema_version,
+        "lang": document.lang,  # of the texts (title, message, remediation): always English here
     }
     if scan.bundle_integrity:
         unmapped["bundle_integrity"] = scan.bundle_integrity
