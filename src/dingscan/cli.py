@@ -2,6 +2,7 @@
 
 Every error a user can cause (options, files, credentials, DingTalk refusing) ends as one line
 on stderr and a documented exit code, never a traceback; ``--log-level debug`` shows details.
+What people read (summary, reports, errors) is in ``--lang``; what machines read stays English.
 """
 
 from __future__ import annotations
@@ -39,11 +40,13 @@ from dingscan.fleet.runner import DEFAULT_CEILING, FleetOptions
 from dingscan.fleet.tenants import TenantsFile, parse_shard, shard
 from dingscan.frameworks import FrameworkError, framework_named
 from dingscan.fsutil import atomic_write_text, probe_writable_folder
+from dingscan.i18n import SOURCE_LANGUAGE, languages, resolve_language, starter_text, translator
 from dingscan.inputs import JudgementInputs
 from dingscan.logs import configure_logging
 from dingscan.metrics import TenantRun, write_metrics
 from dingscan.policy import PolicyError
 from dingscan.redaction import SECRETS
+from dingscan.report.base import localised
 from dingscan.report.baseline import render_baseline
 from dingscan.report.checklist import render_check_list
 from dingscan.report.console import render_summary, wants_colour
@@ -97,39 +100,54 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     configure_logging(args.log_level, args.log_format)
+    try:
+        args.lang = resolve_language(args.lang)
+    except ValueError as exc:
+        return _fail(ExitCode.USAGE, str(exc))
+    tr = translator(args.lang)
     command: Callable[[argparse.Namespace], ExitCode] = args.command
     try:
         return int(command(args))
     except (*_USER_ERRORS, UsageError) as exc:
-        return _fail(ExitCode.USAGE, str(exc))
+        return _fail(ExitCode.USAGE, str(exc), args.lang)
     except ScanAborted as exc:
-        return _fail(ExitCode.FATAL, f"scan aborted: {exc}")
+        return _fail(ExitCode.FATAL, tr("scan aborted: {reason}", reason=exc), args.lang)
     except TimeoutError:
-        return _fail(ExitCode.FATAL, "scan aborted: it took longer than scan_timeout")
+        return _fail(ExitCode.FATAL, tr("scan aborted: it took longer than scan_timeout"), args.lang)
     except KeyboardInterrupt:
-        return _fail(ExitCode.INTERRUPTED, "interrupted; no output was written")
+        return _fail(ExitCode.INTERRUPTED, tr("interrupted; no output was written"), args.lang)
     except OSError as exc:
-        return _fail(ExitCode.USAGE, f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+        return _fail(ExitCode.USAGE, f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), args.lang)
     except MemoryError:  # never exit 1: that code means "controls failed"
-        return _fail(ExitCode.FATAL, "out of memory; no output was written")
+        return _fail(ExitCode.FATAL, tr("out of memory; no output was written"), args.lang)
     except Exception as exc:
         log.debug("internal error", exc_info=True)
+        error = ": ".join((type(exc).__name__, str(exc)))
         return _fail(
-            ExitCode.FATAL, f"internal error: {type(exc).__name__}: {exc} (rerun with --log-level debug)"
+            ExitCode.FATAL,
+            tr("internal error: {error} (rerun with --log-level debug)", error=error),
+            args.lang,
         )
     except BaseException as exc:  # a Rust panic in an extension (pyo3's PanicException), not SystemExit
         if isinstance(exc, SystemExit):
             raise
-        return _fail(ExitCode.FATAL, f"internal error: {type(exc).__name__} (rerun with --log-level debug)")
+        error = type(exc).__name__
+        return _fail(
+            ExitCode.FATAL,
+            tr("internal error: {error} (rerun with --log-level debug)", error=error),
+            args.lang,
+        )
 
 
-def _fail(code: ExitCode, message: str) -> int:
-    print(f"dingscan: error: {for_terminal(SECRETS.scrub(message))}", file=sys.stderr)
+def _fail(code: ExitCode, message: str, lang: str = SOURCE_LANGUAGE) -> int:
+    tr = translator(lang)
+    print(for_terminal(tr("dingscan: error: {message}", message=SECRETS.scrub(message))), file=sys.stderr)
     return int(code)
 
 
-def _warn(message: str) -> None:
-    print(f"dingscan: warning: {for_terminal(SECRETS.scrub(message))}", file=sys.stderr)
+def _warn(message: str, lang: str = SOURCE_LANGUAGE) -> None:
+    tr = translator(lang)
+    print(for_terminal(tr("dingscan: warning: {message}", message=SECRETS.scrub(message))), file=sys.stderr)
 
 
 def _global_options() -> argparse.ArgumentParser:
@@ -142,6 +160,11 @@ def _global_options() -> argparse.ArgumentParser:
     options.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
     options.add_argument("--log-format", choices=["text", "json"])
     options.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    options.add_argument(
+        "--lang",
+        help=f"language of what people read: {', '.join(languages())} "
+        "(env DINGSCAN_LANG; default from the locale, else en)",
+    )
     return options
 
 
@@ -154,7 +177,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[_global_options()],  # its own copy: set_defaults changes the options it has
     )
-    parser.set_defaults(log_level="warning", log_format="text", quiet=False)
+    parser.set_defaults(log_level="warning", log_format="text", quiet=False, lang=None)
     parser.add_argument("--version", action="version", version=f"dingscan {__version__}")
     subcommands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
@@ -402,10 +425,11 @@ def _publish(result: ScanResult, args: argparse.Namespace) -> ExitCode:
     if args.json:
         sys.stdout.write(render_json(document))
     elif not _to_stdout(args):
-        sys.stdout.write(render_summary(document, colour=wants_colour(sys.stdout)))
+        sys.stdout.write(render_summary(localised(document, args.lang), colour=wants_colour(sys.stdout)))
     if (args.json or _to_stdout(args)) and document.scan.replay is not None:
         # No summary shows the verdict: say it where a person looks.
-        print(for_terminal(f"replay: {document.scan.replay.describe()}"), file=sys.stderr)
+        verdict = translator(args.lang)("replay: {verdict}", verdict=document.scan.replay.describe())
+        print(for_terminal(verdict), file=sys.stderr)
     return exit_code_for(document, getattr(args, "fail_on", Severity.INFORMATIONAL))
 
 
@@ -426,10 +450,12 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 def _write_reports(document: FindingsDocument, args: argparse.Namespace) -> list[Path]:
     """Each ``--format`` to ``--output`` (one format; ``-`` is stdout) or into ``--output-dir``;
-    nothing if neither is asked. The files written."""
+    nothing if neither is asked. The files written. Formats for people are in ``--lang``."""
     names: list[str] = list(dict.fromkeys(args.formats))
+    for_people = localised(document, args.lang)
     if _to_stdout(args):
-        sys.stdout.write(FORMATS[names[0] if names else "json"].render(document))
+        fmt = FORMATS[names[0] if names else "json"]
+        sys.stdout.write(fmt.render(for_people if fmt.for_people else document))
         return []
     if args.output:
         targets = {args.output: FORMATS[names[0] if names else "json"]}
@@ -440,7 +466,7 @@ def _write_reports(document: FindingsDocument, args: argparse.Namespace) -> list
     else:
         return []
     for path, fmt in targets.items():
-        fmt.write(document, path)
+        fmt.write(for_people if fmt.for_people else document, path)
     return list(targets)
 
 
@@ -564,7 +590,7 @@ def _replay(args: argparse.Namespace) -> ExitCode:
     check = _signature_check(args.public_key)
     bundle = read_bundle(args.bundle, check_signature=check, allow_unverified=args.allow_unverified)
     if bundle.integrity.startswith("UNVERIFIED"):
-        _warn(bundle.integrity)
+        _warn(bundle.integrity, args.lang)
     _warn_unchecked_signature(bundle.integrity, args.bundle)
     inputs = bundle.judged_against().overridden_by(args.policy, args.attestations, args.exceptions)
     changed = [
@@ -613,8 +639,13 @@ def _report(args: argparse.Namespace) -> ExitCode:
         document = recorded.model_copy(update={"scan": scan})
     else:
         document = _findings_document(source.read_bytes(), source)
+    if document.lang not in (SOURCE_LANGUAGE, args.lang):
+        raise UsageError(
+            f"{source}: findings are in {document.lang}; only English findings can be translated"
+        )
+    tr = translator(args.lang)
     for path in _write_reports(document, args):
-        print(f"wrote {path}")
+        print(tr("wrote {path}", path=path))
     return ExitCode.OK
 
 
@@ -666,7 +697,7 @@ def _history(args: argparse.Namespace) -> ExitCode:
 
 def _list_checks(args: argparse.Namespace) -> ExitCode:
     framework = framework_named(args.framework) if args.framework else None
-    sys.stdout.write(render_check_list(_checks(args), framework))
+    sys.stdout.write(render_check_list(_checks(args), framework, args.lang))
     return ExitCode.OK
 
 
@@ -715,7 +746,7 @@ def _schema(args: argparse.Namespace) -> ExitCode:
 
 
 def _baseline(args: argparse.Namespace) -> ExitCode:
-    sys.stdout.write(render_baseline(_checks(args)))
+    sys.stdout.write(render_baseline(_checks(args), args.lang))
     return ExitCode.OK
 
 
@@ -730,13 +761,15 @@ def _init(args: argparse.Namespace) -> ExitCode:
     targets = {args.dir / name: template for name, template in STARTER_FILES.items()}
     if existing := [str(path) for path in targets if path.exists()]:
         raise UsageError(f"{', '.join(existing)} already exist; not overwriting")
+    tr = translator(args.lang)
     for path, template in targets.items():
-        atomic_write_text(path, (Path(__file__).parent / template).read_text(encoding="utf-8"))
-        print(f"wrote {path}")
-    print(
-        "edit them, then: dingscan scan --policy dingscan-policy.yaml --attestations dingscan-attestations.yaml "
+        atomic_write_text(path, starter_text(template, args.lang))
+        print(tr("wrote {path}", path=path))
+    command = (
+        "dingscan scan --policy dingscan-policy.yaml --attestations dingscan-attestations.yaml "
         "--exceptions dingscan-exceptions.yaml"
     )
+    print(tr("edit them, then: {command}", command=command))
     return ExitCode.OK
 
 

@@ -236,6 +236,11 @@ class Coverage(_Frozen):
 
 class FindingsDocument(_Frozen):
     schema_version: str = SCHEMA_VERSION
+    lang: str = Field(
+        default="en",
+        description="Language (BCP 47) of the human-readable texts: titles, remediation, messages. "
+        "Codes, field names and the JSON/OCSF outputs' texts are English.",
+    )
     tool: Tool
     scan: ScanInfo
     coverage: dict[str, Coverage]

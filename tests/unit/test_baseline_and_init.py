@@ -27,9 +27,11 @@ def test_every_catalogue_control_is_implemented_in_baseline_order() -> None:
     assert [c.metadata.control_id for c in load_checks(plugins=False)] == CATALOGUE
 
 
-def test_committed_baseline_document_is_up_to_date() -> None:
-    expected = render_baseline(load_checks(plugins=False))
-    assert DOCS.read_text(encoding="utf-8") == expected, "run: dingscan baseline > docs/baseline.md"
+@pytest.mark.parametrize(("lang", "name"), [("en", "baseline.md"), ("zh-HK", "baseline.zh-HK.md")])
+def test_committed_baseline_documents_are_up_to_date(lang: str, name: str) -> None:
+    expected = render_baseline(load_checks(plugins=False), lang)
+    committed = (DOCS.parent / name).read_text(encoding="utf-8")
+    assert committed == expected, f"run: dingscan baseline --lang {lang} > docs/{name}"
 
 
 def test_baseline_command_prints_the_document(capsys: pytest.CaptureFixture[str]) -> None:
@@ -49,6 +51,17 @@ def test_init_writes_starter_files_that_load(tmp_path: Path, capsys: pytest.Capt
         "RISK-2026-014",
         "RISK-2026-015",
     ]
+
+
+def test_init_writes_starter_files_in_the_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", "--lang", "zh-HK", "--dir", str(tmp_path)]) == ExitCode.OK
+    assert capsys.readouterr().out.startswith("已寫入 ")
+    policy_text = (tmp_path / "dingscan-policy.yaml").read_text(encoding="utf-8")
+    assert policy_text.startswith("# dingscan 政策檔案") and "（主管理员）" in policy_text
+    assert Policy.load(tmp_path / "dingscan-policy.yaml").conflicting_roles == [("人事", "財務")]
+    assert Attestations.load(tmp_path / "dingscan-attestations.yaml") == Attestations()
 
 
 def test_init_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

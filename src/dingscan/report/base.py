@@ -16,6 +16,7 @@ from dingscan.check import control_sort_key
 from dingscan.findings import Finding, FindingsDocument, Resource, Status
 from dingscan.frameworks import reference_labels as labels_of
 from dingscan.fsutil import atomic_write_text
+from dingscan.i18n import SOURCE_LANGUAGE, translator
 
 #: Fields every writer shows in its own way; all other fields of a finding are shown generically.
 STRUCTURED_FIELDS = frozenset({"resources", "evidence", "references"})
@@ -27,9 +28,29 @@ class ReportFormat:
     suffix: str
     description: str
     render: Callable[[FindingsDocument], str]
+    #: Read by people, so rendered in the reader's language; machine formats stay English.
+    for_people: bool = True
 
     def write(self, document: FindingsDocument, path: Path) -> None:
         atomic_write_text(path, self.render(document))
+
+
+def localised(document: FindingsDocument, lang: str) -> FindingsDocument:
+    """The document with each control's title and remediation in ``lang`` (verdicts stay as written).
+
+    Findings are recorded in English, the language-neutral form that JSON, OCSF and drift
+    comparisons read; only the formats people read are rendered from a localised copy.
+    """
+    if lang == document.lang:
+        return document
+    if document.lang != SOURCE_LANGUAGE:
+        raise ValueError(f"findings are in {document.lang}; only English findings can be translated")
+    tr = translator(lang)
+    findings = [
+        f.model_copy(update={"title": tr(f.title), "remediation": tr(f.remediation)})
+        for f in document.findings
+    ]
+    return document.model_copy(update={"lang": lang, "findings": findings})
 
 
 def finding_field_names() -> list[str]:

@@ -3,7 +3,8 @@
 Rows are ordered by status (FAIL, ERROR, MANUAL, PASS, NOT_APPLICABLE), then by severity, so a
 critical failure is never below a low one. Long lists are cut to a few examples per control; the
 JSON output always has every one. Colour is for terminals only: never when ``NO_COLOR`` is set or
-the output is a file or a pipe (https://no-color.org).
+the output is a file or a pipe (https://no-color.org). The summary is in the document's language
+(see :func:`dingscan.report.base.localised`); the verdicts are as the checks wrote them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from dingscan.findings import Finding, FindingsDocument, Resource, Status
+from dingscan.i18n import Translator, translator
 from dingscan.report.drift import drift_line
 from dingscan.report.terminal import for_terminal
 
@@ -65,27 +67,33 @@ def align(rows: Sequence[Sequence[str]], colours: Mapping[tuple[int, int], str] 
 
 
 def render_summary(document: FindingsDocument, *, colour: bool = False) -> str:
+    tr = translator(document.lang)
     scan = document.scan
-    tenant = scan.tenant.org_name or "unknown organisation"
+    tenant = scan.tenant.org_name or tr("unknown organisation")
+    corp_id = scan.tenant.corp_id or tr("corp_id not set")
     # Every line is made safe for the terminal (for_terminal) before any colour is added.
     drift = drift_line(document)
     lines = [drift] if drift else []
     lines += [
-        f"dingscan {document.tool.version} - {tenant} ({scan.tenant.corp_id or 'corp_id not set'})",
-        f"{scan.mode} scan, judged as of {scan.as_of:%Y-%m-%d %H:%M} UTC",
+        f"dingscan {document.tool.version} - {tenant} ({corp_id})",
+        tr(
+            "{mode} scan, judged as of {as_of} UTC",
+            mode=scan.mode,
+            as_of=scan.as_of.strftime("%Y-%m-%d %H:%M"),
+        ),
     ]
     if scan.bundle_integrity:
-        lines.append(f"bundle: {scan.bundle_integrity}")
+        lines.append(tr("bundle: {integrity}", integrity=scan.bundle_integrity))
     lines = [for_terminal(line) for line in lines]
     if scan.replay:  # it names control ids from a bundle
         sgr = {"identical": "32", "different": "1;31"}.get(scan.replay.result) if colour else None
-        lines.append(paint(for_terminal(f"replay: {scan.replay.describe()}"), sgr))
-    lines += [for_terminal(line) for line in [*_coverage_lines(document), *_exception_lines(document)]]
+        lines.append(paint(for_terminal(tr("replay: {verdict}", verdict=scan.replay.describe())), sgr))
+    lines += [for_terminal(line) for line in [*_coverage_lines(document, tr), *_exception_lines(document)]]
     lines.append("")
     findings = sorted(
         document.findings, key=lambda f: (_ORDER.index(f.status), f.severity.rank, f.control_id)
     )
-    rows = [("CONTROL", "SEVERITY", "STATUS", "RESULT")]
+    rows = [(tr("CONTROL"), tr("SEVERITY"), tr("STATUS"), tr("RESULT"))]
     rows += [(f.control_id, f.severity.value, f.status.value, f.message) for f in findings]
     colours = {(r, 2): _COLOURS[f.status] for r, f in enumerate(findings, start=1)} if colour else {}
     table = align(rows, colours)
@@ -93,19 +101,35 @@ def render_summary(document: FindingsDocument, *, colour: bool = False) -> str:
     lines.append(table[0])
     for finding, line in zip(findings, table[1:], strict=True):
         lines.append(line)
-        lines += [indent + for_terminal(example) for example in _examples(finding)]
+        lines += [indent + for_terminal(example) for example in _examples(finding, tr)]
     lines.append("")
     counts = ", ".join(f"{document.summary.get(s, 0)} {s.value}" for s in _ORDER)
     usage = scan.api_usage
-    calls = f"; {usage.sent} API calls ({usage.counted} counted against the monthly quota)" if usage else ""
-    lines.append(f"{len(document.findings)} controls: {counts}{calls}")
+    calls = (
+        tr(
+            "; {sent} API calls ({counted} counted against the monthly quota)",
+            sent=usage.sent,
+            counted=usage.counted,
+        )
+        if usage
+        else ""
+    )
+    lines.append(
+        for_terminal(tr("{total} controls: {counts}", total=len(document.findings), counts=counts) + calls)
+    )
     return "".join(line + "\n" for line in lines)
 
 
-def _coverage_lines(document: FindingsDocument) -> list[str]:
+def _coverage_lines(document: FindingsDocument, tr: Translator) -> list[str]:
     gaps = {name: c for name, c in document.coverage.items() if c.status != "collected"}
     collected = len(document.coverage) - len(gaps)
-    lines = [f"coverage: {collected} of {len(document.coverage)} areas collected"]
+    lines = [
+        tr(
+            "coverage: {collected} of {total} areas collected",
+            collected=collected,
+            total=len(document.coverage),
+        )
+    ]
     lines += [f"  {name}: {c.status} - {c.reason}" for name, c in sorted(gaps.items())]
     return lines
 
@@ -126,7 +150,7 @@ def _exception_lines(document: FindingsDocument) -> list[str]:
     return lines
 
 
-def _examples(finding: Finding) -> list[str]:
+def _examples(finding: Finding, tr: Translator) -> list[str]:
     if finding.status not in (Status.FAIL, Status.ACCEPTED):
         return []
     new = {key.identity for key in finding.changes.new} if finding.changes else set()
@@ -136,7 +160,7 @@ def _examples(finding: Finding) -> list[str]:
     ]
     hidden = len(finding.resources) - len(shown)
     if hidden > 0:
-        shown.append(f"  ... and {hidden} more (see the JSON output)")
+        shown.append("  " + tr("... and {hidden} more (see the JSON output)", hidden=hidden))
     return shown
 
 

@@ -2,8 +2,9 @@
 
 Columns are the finding's plain fields (whatever the findings model holds, in its order), the
 control's framework mappings, then the resource; a control without offenders is one row with
-empty resource columns. Cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``,
-``@``, tab, CR at the start) are prefixed with ``'``: tenant data can contain anything.
+empty resource columns; column names are in the document's language. Cells that a spreadsheet
+would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR at the start) are prefixed with
+``'``: tenant data can contain anything.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import csv
 import io
 
 from dingscan.findings import FindingsDocument
+from dingscan.i18n import translator
 from dingscan.report.base import (
     ReportFormat,
     finding_field_names,
@@ -28,7 +30,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def render_csv(document: FindingsDocument) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*finding_field_names(), "references", *RESOURCE_COLUMNS])
+    tr = translator(document.lang)
+    writer.writerow([tr(name) for name in (*finding_field_names(), "references", *RESOURCE_COLUMNS)])
     for finding in document.findings:
         fields = [plain(v) for v in finding_fields(finding).values()]
         references = "; ".join(reference_labels(finding))

@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from dingscan.check import AREAS
 from dingscan.findings import Finding, FindingsDocument, Severity
 from dingscan.frameworks import builtin_frameworks
+from dingscan.i18n import translator
 from dingscan.report.base import ReportFormat, by_priority, finding_fields, reference_labels, statuses
 
 OFFENDERS_SHOWN = 500
@@ -67,6 +68,7 @@ def render_html(document: FindingsDocument) -> str:
         frameworks=_frameworks(document.findings),
         offenders_shown=OFFENDERS_SHOWN,
         style=style,
+        _=translator(document.lang),
         csp=f"default-src 'none'; style-src 'sha256-{style_hash}'; base-uri 'none'; form-action 'none'",
     )
 

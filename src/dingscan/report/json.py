@@ -10,4 +10,6 @@ def render_json(document: FindingsDocument) -> str:
     return document.model_dump_json(indent=2) + "\n"
 
 
-FORMAT = ReportFormat("json", "json", "the findings document (docs/findings.schema.json)", render_json)
+FORMAT = ReportFormat(
+    "json", "json", "the findings document (docs/findings.schema.json)", render_json, for_people=False
+)

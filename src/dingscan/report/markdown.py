@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from dingscan.findings import Finding, FindingsDocument, Status
+from dingscan.i18n import Translator, translator
 from dingscan.report.base import ReportFormat, by_priority, statuses
 
 OFFENDERS_SHOWN = 5
@@ -23,37 +24,55 @@ def escape(text: str) -> str:
 
 
 def render_markdown(document: FindingsDocument) -> str:
+    tr = translator(document.lang)
     scan, tenant = document.scan, document.scan.tenant
+    judged = tr(
+        "{mode}, judged as of {as_of} UTC (dingscan {version})",
+        mode=scan.mode,
+        as_of=scan.as_of.strftime("%Y-%m-%d %H:%M"),
+        version=document.tool.version,
+    )
+    name, corp_id = tenant.org_name or tr("unknown organisation"), tenant.corp_id or tr("corp_id not set")
+    heading, tenant_label, scan_label = tr("dingscan report:"), tr("Tenant:"), tr("Scan:")
     lines = [
-        f"# dingscan report: {escape(tenant.org_name or 'unknown organisation')}",
+        f"# {heading} {escape(name)}",
         "",
-        f"- **Tenant:** {escape(tenant.corp_id or 'corp_id not set')}",
-        f"- **Scan:** {scan.mode}, judged as of {scan.as_of:%Y-%m-%d %H:%M} UTC (dingscan {document.tool.version})",
+        f"- **{tenant_label}** {escape(corp_id)}",
+        f"- **{scan_label}** {judged}",
     ]
     if scan.bundle_integrity:
-        lines.append(f"- **Bundle integrity:** {escape(scan.bundle_integrity)}")
-    lines += ["", "| status | controls |", "| --- | ---: |"]
-    lines += [f"| {s.value} | {document.summary.get(s, 0)} |" for s in statuses()]
-    lines += ["", "| control | severity | status | result |", "| --- | --- | --- | --- |"]
+        integrity_label = tr("Bundle integrity:")
+        lines.append(f"- **{integrity_label}** {escape(scan.bundle_integrity)}")
+    lines += ["", _row(tr("status"), tr("controls")), "| --- | ---: |"]
+    lines += [_row(s.value, str(document.summary.get(s, 0))) for s in statuses()]
+    lines += [
+        "",
+        _row(tr("control"), tr("severity"), tr("status"), tr("result")),
+        "| --- | --- | --- | --- |",
+    ]
     lines += [
         f"| {f.control_id} | {f.severity.value} | {f.status.value} | {escape(f.message)} |"
         for f in by_priority(document.findings)
     ]
     failing = [f for f in by_priority(document.findings) if f.status is Status.FAIL]
     if failing:
-        lines += ["", "## Offenders"]
+        lines += ["", "## " + tr("Offenders")]
     for finding in failing:
-        lines += ["", f"### {finding.control_id} {escape(finding.title)}", "", *_offenders(finding)]
+        lines += ["", f"### {finding.control_id} {escape(finding.title)}", "", *_offenders(finding, tr)]
     return "\n".join(lines) + "\n"
 
 
-def _offenders(finding: Finding) -> list[str]:
+def _row(*cells: str) -> str:
+    return f"| {' | '.join(cells)} |"
+
+
+def _offenders(finding: Finding, tr: Translator) -> list[str]:
     shown = [
         f"- `{r.type}` {escape(r.id)}{f' ({escape(r.name)})' if r.name else ''}: {escape(r.detail)}"
         for r in finding.resources[:OFFENDERS_SHOWN]
     ]
     if hidden := len(finding.resources) - len(shown):
-        shown.append(f"- … and {hidden} more (see the HTML, CSV or JSON report)")
+        shown.append("- " + tr("… and {hidden} more (see the HTML, CSV or JSON report)", hidden=hidden))
     return shown or [escape(finding.message)]
 
 

@@ -190,6 +190,7 @@ def _unmapped(document: FindingsDocument, finding: Finding) -> dict[str, Any]:
         "evidence": finding.evidence,
         "scan_mode": scan.mode,
         "findings_schema_version": document.schema_version,
+        "lang": document.lang,  # of the texts (title, message, remediation): always English here
     }
     if scan.bundle_integrity:
         unmapped["bundle_integrity"] = scan.bundle_integrity
@@ -197,5 +198,9 @@ def _unmapped(document: FindingsDocument, finding: Finding) -> dict[str, Any]:
 
 
 FORMAT = ReportFormat(
-    "ocsf", "ocsf.jsonl", "OCSF 1.5 Compliance Finding events, one JSON object per line", render_ocsf
+    "ocsf",
+    "ocsf.jsonl",
+    "OCSF 1.5 Compliance Finding events, one JSON object per line",
+    render_ocsf,
+    for_people=False,
 )
