@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import CANARY_SECRET
+from e2e_support import CANARY_SECRET
 
 from dingscan.cli import main
 from dingscan.emulator import Emulator, Tenant

@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import judged_by, settings_for
+from e2e_support import judged_by, settings_for
 
 from dingscan.cli import main
 from dingscan.emulator import Emulator, Tenant

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from conftest import judged_by, settings_for
+from e2e_support import judged_by, settings_for
 from pydantic import SecretStr
 
 from dingscan.client import DingTalkClient, HostMap, RetryPolicy

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import judged_by, settings_for
+from e2e_support import judged_by, settings_for
 
 from dingscan.client.endpoints import Host
 from dingscan.emulator import Emulator, Tenant, load_tenant

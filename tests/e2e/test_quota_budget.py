@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import judged_by, settings_for
+from e2e_support import judged_by, settings_for
 
 from dingscan.emulator import Emulator, Tenant
 from dingscan.engine import load_checks

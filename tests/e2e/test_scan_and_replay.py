@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import CANARY_SECRET, judged_by, settings_for
+from e2e_support import CANARY_SECRET, judged_by, settings_for
 
 from dingscan.emulator import Emulator, Fault, Tenant
 from dingscan.engine import load_checks

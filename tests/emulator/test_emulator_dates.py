@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import Serve
+from emulator_support import Serve
 from raw_dingtalk import NOW, RawDingTalk, demo_tenant
 
 from dingscan.emulator import Emulator

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Serve
+from emulator_support import Serve
 from raw_dingtalk import RawDingTalk, demo_tenant
 
 from dingscan.emulator import Emulator, Fault

@@ -6,7 +6,7 @@ import asyncio
 import time
 
 import httpx
-from conftest import Serve
+from emulator_support import Serve
 
 SCOPES = "/auth/scopes"
 USERS = "/topapi/v2/user/list"

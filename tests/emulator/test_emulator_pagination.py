@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from conftest import Serve
+from emulator_support import Serve
 from raw_dingtalk import NOW, RawDingTalk, demo_tenant, with_changes
 
 from dingscan.emulator import Tenant, generate_tenant

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Serve
+from emulator_support import Serve
 from raw_dingtalk import RawDingTalk, demo_tenant, with_changes, with_permissions
 
 WITHOUT_EMAIL = ("jobnumber", "name", "department", "userid", "mobile")

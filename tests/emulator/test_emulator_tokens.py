@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import httpx
-from conftest import Serve
+from emulator_support import Serve
 from raw_dingtalk import RawDingTalk
 
 from dingscan.emulator import Emulator

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import Fleet
+from fleet_support import Fleet
 
 import dingscan
 from alert_receiver import Receiver, receiving

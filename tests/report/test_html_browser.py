@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE_ORG
 from playwright.sync_api import BrowserContext, Page
+from report_support import HOSTILE_ORG
 
 from chromium import chromium, require_chromium
 from dingscan.findings import FindingsDocument, Status

@@ -8,7 +8,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import hostile_tenant, scan_of
+from report_support import hostile_tenant, scan_of
 
 from dingscan.emulator import generate_tenant, load_tenant
 from dingscan.findings import FindingsDocument, Status
