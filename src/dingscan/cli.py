@@ -673,7 +673,7 @@ def _diff(args: argparse.Namespace) -> ExitCode:
             f"{args.old} and {args.new} are scans of different tenants: {' and '.join(map(str, tenants))}"
         )
     compared = compare(old, new)
-    sys.stdout.write(render_json(compared) if args.json else render_diff(compared))
+    sys.stdout.write(render_json(compared) if args.json else render_diff(compared, translator(args.lang)))
     return ExitCode.FAILURES if something_new_failed(compared) else ExitCode.OK
 
 

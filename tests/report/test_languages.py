@@ -164,3 +164,10 @@ def test_a_new_language_is_one_catalogue_file(
     assert '<html lang="x-fake">' in page and "⟪Primary administrators are few, but more than none⟫" in page
     assert main(["baseline", "--lang", fake_language]) == ExitCode.OK
     assert "## ⟪Identity and sign-in⟫" in capsys.readouterr().out
+
+
+def test_exception_lines_and_acceptance_tags_speak_the_documents_language(zh: FindingsDocument) -> None:
+    summary = render_summary(zh)
+    assert "例外情況：1 已套用, 1 已過期, 0 已失效, 0 未套用" in summary
+    assert "  HF-RISK-001 (DT.LCM.2): 已過期 - " in summary
+    assert "[由 Chan Tai Man, Managing Director 接受至 2027-02-28：HF-RISK-003]" in summary

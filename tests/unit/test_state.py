@@ -11,6 +11,7 @@ import pytest
 
 from dingscan.drift import compare
 from dingscan.findings import FindingsDocument, ResourceKey, Status
+from dingscan.i18n import translator
 from dingscan.report.drift import render_diff
 from dingscan.report.history import render_history
 from dingscan.state import ScanRecord, SqliteStore, StateError, record_scan
@@ -128,7 +129,9 @@ def test_history_and_diff_show_hostile_names_without_obeying_them(store: SqliteS
         for f in demo.findings
     ]
     later = demo.scan.model_copy(update={"as_of": demo.scan.as_of + timedelta(days=1)})
-    diff = render_diff(compare(demo, demo.model_copy(update={"scan": later, "findings": renamed})))
+    diff = render_diff(
+        compare(demo, demo.model_copy(update={"scan": later, "findings": renamed})), translator()
+    )
     for text in (render_history(store, "dingcorp"), diff):
         assert "\x1b" not in text and "\r" not in text and "\u202e" not in text
         assert "\\x1b[2K\\x0dDT.PRV.1 high PASS\\u202e" in text

@@ -72,7 +72,7 @@ def render_summary(document: FindingsDocument, *, colour: bool = False) -> str:
     tenant = scan.tenant.org_name or tr("unknown organisation")
     corp_id = scan.tenant.corp_id or tr("corp_id not set")
     # Every line is made safe for the terminal (for_terminal) before any colour is added.
-    drift = drift_line(document)
+    drift = drift_line(document, tr)
     lines = [drift] if drift else []
     lines += [
         f"dingscan {document.tool.version} - {tenant} ({corp_id})",
@@ -88,7 +88,9 @@ def render_summary(document: FindingsDocument, *, colour: bool = False) -> str:
     if scan.replay:  # it names control ids from a bundle
         sgr = {"identical": "32", "different": "1;31"}.get(scan.replay.result) if colour else None
         lines.append(paint(for_terminal(tr("replay: {verdict}", verdict=scan.replay.describe())), sgr))
-    lines += [for_terminal(line) for line in [*_coverage_lines(document, tr), *_exception_lines(document)]]
+    lines += [
+        for_terminal(line) for line in [*_coverage_lines(document, tr), *_exception_lines(document, tr)]
+    ]
     lines.append("")
     findings = sorted(
         document.findings, key=lambda f: (_ORDER.index(f.status), f.severity.rank, f.control_id)
@@ -134,16 +136,21 @@ def _coverage_lines(document: FindingsDocument, tr: Translator) -> list[str]:
     return lines
 
 
-def _exception_lines(document: FindingsDocument) -> list[str]:
+def _exception_lines(document: FindingsDocument, tr: Translator) -> list[str]:
     if not document.exceptions:
         return []
-    states = ("applied", "expired", "stale", "not_applied")
+    labels = {
+        "applied": tr("applied"),
+        "expired": tr("expired"),
+        "stale": tr("stale"),
+        "not_applied": tr("not applied"),
+    }
     counts = ", ".join(
-        f"{sum(e.state == state for e in document.exceptions)} {state.replace('_', ' ')}" for state in states
+        f"{sum(e.state == state for e in document.exceptions)} {label}" for state, label in labels.items()
     )
-    lines = [f"exceptions: {counts}"]
+    lines = [tr("exceptions: {counts}", counts=counts)]
     lines += [
-        f"  {e.id} ({e.control_id}): {e.state} - {e.detail}"
+        f"  {e.id} ({e.control_id}): {labels[e.state]} - {e.detail}"
         for e in document.exceptions
         if e.state != "applied"
     ]
@@ -155,7 +162,7 @@ def _examples(finding: Finding, tr: Translator) -> list[str]:
         return []
     new = {key.identity for key in finding.changes.new} if finding.changes else set()
     shown = [
-        f"- {r.id}{f' ({r.name})' if r.name else ''}: {r.detail}{_tags(r, r.key.identity in new)}"
+        f"- {r.id}{f' ({r.name})' if r.name else ''}: {r.detail}{_tags(r, r.key.identity in new, tr)}"
         for r in finding.resources[:EXAMPLES_PER_FINDING]
     ]
     hidden = len(finding.resources) - len(shown)
@@ -164,13 +171,18 @@ def _examples(finding: Finding, tr: Translator) -> list[str]:
     return shown
 
 
-def _tags(resource: Resource, new: bool) -> str:
+def _tags(resource: Resource, new: bool, tr: Translator) -> str:
     """Why to look (new since the last scan) or not (accepted: by whom, until when)."""
-    tags = ["new"] if new else []
+    tags = [tr("new")] if new else []
     if resource.first_seen is not None and not new:
-        tags.append(f"since {resource.first_seen:%Y-%m-%d}")
+        tags.append(tr("since {date}", date=resource.first_seen.strftime("%Y-%m-%d")))
     if accepted := resource.accepted:
         tags.append(
-            f"accepted by {accepted.approved_by} until {accepted.expires_on:%Y-%m-%d}: {accepted.exception}"
+            tr(
+                "accepted by {who} until {date}: {exception}",
+                who=accepted.approved_by,
+                date=accepted.expires_on.strftime("%Y-%m-%d"),
+                exception=accepted.exception,
+            )
         )
     return f" [{'; '.join(tags)}]" if tags else ""

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dingscan.check import control_sort_key
 from dingscan.drift import new_failures
 from dingscan.findings import FindingsDocument, ResourceKey
+from dingscan.i18n import Translator
 from dingscan.report.terminal import for_terminal
 
 
-def drift_line(document: FindingsDocument) -> str | None:
+def drift_line(document: FindingsDocument, tr: Translator) -> str | None:
     """``since 2026-11-29 02:00: 2 new failures, 1 resolved, DT.PRV.1 PASS -> FAIL``; None without history."""
     compared = [f for f in document.findings if f.changes is not None]
     if not compared:
@@ -21,13 +22,14 @@ def drift_line(document: FindingsDocument) -> str | None:
         for f in sorted(compared, key=lambda f: control_sort_key(f.control_id))
         if f.changes and f.changes.previous_status is not None and f.changes.previous_status is not f.status
     ]
-    parts = [f"{new} new failure{'s' * (new != 1)}", f"{resolved} resolved", *moves]
-    return f"since {since:%Y-%m-%d %H:%M}: {', '.join(parts)}"
+    failures = tr("{count} new failure", count=new) if new == 1 else tr("{count} new failures", count=new)
+    parts = [failures, tr("{count} resolved", count=resolved), *moves]
+    return tr("since {time}: {changes}", time=since.strftime("%Y-%m-%d %H:%M"), changes=", ".join(parts))
 
 
-def render_diff(document: FindingsDocument) -> str:
+def render_diff(document: FindingsDocument, tr: Translator) -> str:
     """Every control that changed: status move, new and resolved offenders."""
-    lines = [drift_line(document) or "nothing to compare"]
+    lines = [drift_line(document, tr) or tr("nothing to compare")]
     for finding in sorted(document.findings, key=lambda f: control_sort_key(f.control_id)):
         change = finding.changes
         if change is None or not (
