@@ -102,7 +102,7 @@ def test_every_console_label_in_the_english_control_texts_is_kept_in_zh_hk() -> 
 TEMPLATES = Path(dingscan.__file__).parent / "templates"
 
 
-@pytest.mark.parametrize("name", ["policy.yaml", "attestations.yaml"])
+@pytest.mark.parametrize("name", ["policy.yaml", "attestations.yaml", "exceptions.yaml"])
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_starter_files_in_each_language_match_the_english_ones(lang: str, name: str) -> None:
     """Same keys set, same keys shown commented out; only the comments and example names differ."""
