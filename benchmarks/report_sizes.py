@@ -13,8 +13,6 @@ import argparse
 import asyncio
 import time
 
-from pydantic import SecretStr
-
 from dingscan.emulator import Emulator, generate_tenant
 from dingscan.engine import load_checks
 from dingscan.findings import FindingsDocument
@@ -23,20 +21,12 @@ from dingscan.logs import configure_logging
 from dingscan.report.formats import FORMATS
 from dingscan.resources import packaged_path
 from dingscan.scan import scan_live
-from dingscan.settings import Settings
 
 
 def scanned(members: int, seed: int) -> FindingsDocument:
     tenant = generate_tenant(members=members, seed=seed)
     with Emulator(tenant, qps=None) as emu:
-        settings = Settings(
-            app_key=emu.app_key,
-            app_secret=SecretStr(emu.app_secret),
-            corp_id=tenant.corp_id,
-            oapi_url=emu.oapi_url,
-            api_url=emu.api_url,
-            qps=1000.0,
-        )
+        settings = emu.scanner_settings(qps=1000.0)
         return asyncio.run(scan_live(settings, inputs=JudgementInputs.load(), checks=load_checks())).document
 
 

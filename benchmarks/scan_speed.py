@@ -15,14 +15,11 @@ import resource
 import time
 from collections import Counter
 
-from pydantic import SecretStr
-
 from dingscan.emulator import Emulator, generate_tenant
 from dingscan.engine import load_checks
 from dingscan.inputs import JudgementInputs
 from dingscan.logs import configure_logging
 from dingscan.scan import scan_live
-from dingscan.settings import Settings
 
 
 def main() -> None:
@@ -35,14 +32,7 @@ def main() -> None:
 
     tenant = generate_tenant(members=args.members, seed=args.seed)
     with Emulator(tenant, qps=args.qps) as emu:
-        settings = Settings(
-            app_key=emu.app_key,
-            app_secret=SecretStr(emu.app_secret),
-            corp_id=tenant.corp_id,
-            oapi_url=emu.oapi_url,
-            api_url=emu.api_url,
-            qps=args.qps,
-        )
+        settings = emu.scanner_settings(qps=args.qps)
         started = time.perf_counter()
         result = asyncio.run(scan_live(settings, inputs=JudgementInputs.load(), checks=load_checks()))
         wall = time.perf_counter() - started

@@ -20,8 +20,6 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import SecretStr
-
 from dingscan.emulator import Emulator, generate_tenant
 from dingscan.engine import load_checks
 from dingscan.findings import Finding, FindingsDocument, Resource, Status
@@ -30,7 +28,6 @@ from dingscan.logs import configure_logging
 from dingscan.policy import Policy
 from dingscan.report.history import render_history
 from dingscan.scan import scan_live
-from dingscan.settings import Settings
 from dingscan.state import SqliteStore, record_scan
 from dingscan.state.sqlite import DATABASE
 
@@ -38,14 +35,7 @@ from dingscan.state.sqlite import DATABASE
 def first_scan(members: int, seed: int) -> tuple[FindingsDocument, list[str]]:
     tenant = generate_tenant(members=members, seed=seed)
     with Emulator(tenant, qps=None) as emu:
-        settings = Settings(
-            app_key=emu.app_key,
-            app_secret=SecretStr(emu.app_secret),
-            corp_id=tenant.corp_id,
-            oapi_url=emu.oapi_url,
-            api_url=emu.api_url,
-            qps=1000.0,
-        )
+        settings = emu.scanner_settings(qps=1000.0)
         inputs = JudgementInputs.load()
         inputs = JudgementInputs(Policy(corporate_domains=["example.hk"]), inputs.policy_file, None, None)
         result = asyncio.run(scan_live(settings, inputs=inputs, checks=load_checks()))

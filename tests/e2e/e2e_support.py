@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from pydantic import SecretStr
 
 from dingscan.emulator import Emulator, Tenant, generate_tenant
 from dingscan.emulator.tenant import AppCredentials
@@ -29,16 +28,7 @@ def emulator(tenant: Tenant) -> Iterator[Emulator]:
 
 
 def settings_for(emu: Emulator, tenant: Tenant, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "app_key": emu.app_key,
-        "app_secret": SecretStr(emu.app_secret),
-        "corp_id": tenant.corp_id,
-        "oapi_url": emu.oapi_url,
-        "api_url": emu.api_url,
-        "qps": 200.0,
-        "timeout": 2.0,
-    }
-    return Settings(**(values | overrides))  # type: ignore[arg-type]
+    return emu.scanner_settings(**({"corp_id": tenant.corp_id, "qps": 200.0, "timeout": 2.0} | overrides))
 
 
 def judged_by(policy: Policy) -> JudgementInputs:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from fault_cli import one_line_error, start_scan
 from fault_matrix import judgement_inputs
-from pydantic import SecretStr
 
 from dingscan.client import RetryPolicy
 from dingscan.emulator import Emulator, Fault, Tenant, generate_tenant
@@ -19,7 +18,6 @@ from dingscan.engine import load_checks
 from dingscan.exitcodes import ExitCode, exit_code_for
 from dingscan.findings import Status
 from dingscan.scan import scan_live
-from dingscan.settings import Settings
 
 HANG_S = 60.0  # longer than any test may take: only the emulator stopping ends these calls
 REQUEST_TIMEOUT_S = 0.3
@@ -41,12 +39,8 @@ def hanging_emulator(tenant: Tenant) -> Iterator[Emulator]:
 async def test_a_tenant_where_every_call_hangs_gives_errors_in_bounded_time(
     hanging_emulator: Emulator, tenant: Tenant
 ) -> None:
-    settings = Settings(
-        app_key=hanging_emulator.app_key,
-        app_secret=SecretStr(hanging_emulator.app_secret),
+    settings = hanging_emulator.scanner_settings(
         corp_id=tenant.corp_id,
-        oapi_url=hanging_emulator.oapi_url,
-        api_url=hanging_emulator.api_url,
         qps=1000.0,
         timeout=REQUEST_TIMEOUT_S,
         scan_timeout=SCAN_TIMEOUT_S,

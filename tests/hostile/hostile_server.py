@@ -17,7 +17,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
-from pydantic import SecretStr
 
 from dingscan.emulator import Emulator
 from dingscan.settings import Settings
@@ -114,16 +113,9 @@ def hostile_settings(
     oapi = oapi or HostileProxy(emu.oapi_url)
     api = api or HostileProxy(emu.api_url)
     with serve(oapi) as oapi_url, serve(api) as api_url:
-        values: dict[str, Any] = {
-            "app_key": emu.app_key,
-            "app_secret": SecretStr(emu.app_secret),
-            "corp_id": emu.tenant.corp_id,
-            "oapi_url": oapi_url,
-            "api_url": api_url,
-            "qps": 1000.0,
-            "timeout": 5.0,
-        }
-        yield Settings(**(values | overrides))
+        yield emu.scanner_settings(
+            **({"oapi_url": oapi_url, "api_url": api_url, "qps": 1000.0, "timeout": 5.0} | overrides)
+        )
 
 
 def oapi_error(path: str, errcode: int, errmsg: str) -> Rewrite:

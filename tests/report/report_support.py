@@ -7,7 +7,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from dingscan.emulator import Emulator, Tenant, generate_tenant
 from dingscan.engine import load_checks
@@ -15,7 +14,6 @@ from dingscan.findings import FindingsDocument
 from dingscan.inputs import JudgementInputs
 from dingscan.resources import packaged_path
 from dingscan.scan import scan_live
-from dingscan.settings import Settings
 
 #: Names a tenant can hold: markup, script, a spreadsheet formula, right-to-left overrides.
 HOSTILE_NAMES = (
@@ -44,15 +42,7 @@ def hostile_tenant(seed: int = 3, members: int = 150) -> Tenant:
 
 def scan_of(tenant: Tenant) -> FindingsDocument:
     with Emulator(tenant, qps=None) as emu:
-        settings = Settings(
-            app_key=emu.app_key,
-            app_secret=SecretStr(emu.app_secret),
-            corp_id=tenant.corp_id,
-            oapi_url=emu.oapi_url,
-            api_url=emu.api_url,
-            qps=500.0,
-            timeout=5.0,
-        )
+        settings = emu.scanner_settings(qps=500.0, timeout=5.0)
         scan = scan_live(settings, inputs=JudgementInputs.load(), checks=load_checks())
         # In a thread of its own: Playwright's sync API keeps an event loop running in this one.
         with ThreadPoolExecutor(1) as pool:

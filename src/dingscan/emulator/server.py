@@ -19,6 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
+from pydantic import SecretStr
+
 from dingscan.emulator.faults import Fault, FaultBook
 from dingscan.emulator.hosts import Host, NewHost, OldHost
 from dingscan.emulator.limits import MonthlyQuota, QpsLimiter
@@ -28,6 +30,7 @@ from dingscan.emulator.routing import Context
 from dingscan.emulator.tenant import Tenant
 from dingscan.emulator.tokens import TokenStore
 from dingscan.emulator.wire import Call, Reply, Request
+from dingscan.settings import Settings
 
 _POLL_SECONDS = 0.02  # how long stop() may wait for each server loop to notice
 
@@ -236,6 +239,17 @@ class Emulator:
     @property
     def app_secret(self) -> str:
         return self.tenant.app.app_secret
+
+    def scanner_settings(self, **overrides: Any) -> Settings:
+        """Settings for a scan of this emulator (its credentials, tenant and hosts), ``overrides`` on top."""
+        values: dict[str, Any] = {
+            "app_key": self.app_key,
+            "app_secret": SecretStr(self.app_secret),
+            "corp_id": self.tenant.corp_id,
+            "oapi_url": self.oapi_url,
+            "api_url": self.api_url,
+        }
+        return Settings(**(values | overrides))
 
     # --- what tests inspect and steer ---------------------------------------------------------
     @property
