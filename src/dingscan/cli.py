@@ -60,7 +60,7 @@ from dingscan.resources import packaged_path
 from dingscan.risks import ExceptionsError
 from dingscan.scan import ScanResult, replay_bundle, scan_live
 from dingscan.settings import ConfigError, load_settings
-from dingscan.state import SqliteStore, StateError, record_scan
+from dingscan.state import StateError, StateStore, open_store, record_scan, state_target
 from dingscan.validate import validate_files
 
 log = structlog.get_logger(__name__)
@@ -355,10 +355,11 @@ def _state_option(parser: argparse.ArgumentParser) -> None:
     state = os.environ.get("DINGSCAN_STATE")
     parser.add_argument(
         "--state",
-        type=Path,
-        default=Path(state) if state else None,
-        metavar="DIR",
-        help="keep scan history in DIR: first-seen dates and changes since the last scan (env DINGSCAN_STATE)",
+        type=state_target,
+        default=state_target(state) if state else None,
+        metavar="DIR|URL",
+        help="keep scan history in DIR, or in the PostgreSQL database at a postgresql:// URL: "
+        "first-seen dates and changes since the last scan (env DINGSCAN_STATE)",
     )
 
 
@@ -407,8 +408,8 @@ def _to_stdout(args: argparse.Namespace) -> bool:
 STATE_WAIT_SECONDS = 10.0
 
 
-def _open_state(directory: Path) -> SqliteStore:
-    return SqliteStore(directory, wait_seconds=STATE_WAIT_SECONDS)
+def _open_state(target: Path | str) -> StateStore:
+    return open_store(target, wait_seconds=STATE_WAIT_SECONDS)
 
 
 def _publish(result: ScanResult, args: argparse.Namespace) -> ExitCode:
@@ -680,7 +681,7 @@ def _diff(args: argparse.Namespace) -> ExitCode:
 def _history(args: argparse.Namespace) -> ExitCode:
     if args.state is None:
         raise UsageError("history needs the state directory: --state DIR or DINGSCAN_STATE")
-    if not args.state.is_dir():
+    if isinstance(args.state, Path) and not args.state.is_dir():
         raise UsageError(f"{args.state}: no state directory (run a scan with --state first)")
     store = _open_state(args.state)
     try:

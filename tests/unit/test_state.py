@@ -1,12 +1,14 @@
-"""The SQLite state store: schema versions, first-seen and open offenders, time order, annotation."""
+"""The state stores (SQLite, and PostgreSQL on a throwaway server): schema versions, first-seen and open offenders, time order, annotation."""
 
 from __future__ import annotations
 
 import sqlite3
 import stat
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from dingscan.drift import compare
@@ -14,8 +16,12 @@ from dingscan.findings import FindingsDocument, ResourceKey, Status
 from dingscan.i18n import translator
 from dingscan.report.drift import render_diff
 from dingscan.report.history import render_history
-from dingscan.state import ScanRecord, SqliteStore, StateError, record_scan
+from dingscan.state import ScanRecord, SqliteStore, StateError, StateStore, open_store, record_scan
+from dingscan.state.postgres import SCHEMA_VERSION as PG_SCHEMA_VERSION
+from dingscan.state.postgres import PostgresStore
 from dingscan.state.sqlite import DATABASE, SCHEMA_VERSION
+from postgres_server import USER as PG_USER
+from postgres_server import PostgresServer
 
 T0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 ALICE = ResourceKey(type="user", id="alice", name="Alice")
@@ -29,8 +35,11 @@ def scan(
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SqliteStore:
-    return SqliteStore(tmp_path / "state")
+def store(state_target: Path | str) -> Iterator[StateStore]:
+    """Each store test runs against both backends: SQLite and a real PostgreSQL server."""
+    opened = open_store(state_target, wait_seconds=1)
+    yield opened
+    opened.close()
 
 
 def test_a_new_state_is_private_and_at_the_current_schema(tmp_path: Path) -> None:
@@ -52,7 +61,7 @@ def test_a_state_from_a_newer_dingscan_is_refused(tmp_path: Path) -> None:
         SqliteStore(tmp_path / "state")
 
 
-def test_offenders_open_resolve_and_reopen_keeping_first_seen(store: SqliteStore) -> None:
+def test_offenders_open_resolve_and_reopen_keeping_first_seen(store: StateStore) -> None:
     prior = store.record(scan(0, {"DT.PRV.1": Status.FAIL}, {"DT.PRV.1": [ALICE, BOB]}))
     assert prior.previous is None and prior.offenders == []
     store.record(scan(1, {"DT.PRV.1": Status.FAIL}, {"DT.PRV.1": [ALICE]}))  # bob resolved
@@ -67,7 +76,7 @@ def test_offenders_open_resolve_and_reopen_keeping_first_seen(store: SqliteStore
     assert [s.as_of.day for s in store.scans("dingcorp", 2)] == [3, 4]
 
 
-def test_history_is_kept_in_time_order(store: SqliteStore) -> None:
+def test_history_is_kept_in_time_order(store: StateStore) -> None:
     store.record(scan(1, {}, {}))
     with pytest.raises(StateError, match="already has a scan as of 2026-11-02"):
         store.record(scan(1, {}, {}))
@@ -77,7 +86,7 @@ def test_history_is_kept_in_time_order(store: SqliteStore) -> None:
     assert store.tenants() == ["dingcorp", "dingother"]
 
 
-def test_record_scan_annotates_first_seen_and_changes(store: SqliteStore) -> None:
+def test_record_scan_annotates_first_seen_and_changes(store: StateStore) -> None:
     demo = FindingsDocument.model_validate_json(
         (Path(__file__).parents[2] / "fixtures" / "demo" / "findings.json").read_text()
     )
@@ -97,7 +106,7 @@ def test_record_scan_annotates_first_seen_and_changes(store: SqliteStore) -> Non
     assert changes["DT.PRV.1"].since == demo.scan.as_of
 
 
-def test_a_scan_without_corp_id_cannot_be_kept(store: SqliteStore) -> None:
+def test_a_scan_without_corp_id_cannot_be_kept(store: StateStore) -> None:
     demo = FindingsDocument.model_validate_json(
         (Path(__file__).parents[2] / "fixtures" / "demo" / "findings.json").read_text()
     )
@@ -109,7 +118,7 @@ def test_a_scan_without_corp_id_cannot_be_kept(store: SqliteStore) -> None:
 HOSTILE = "\x1b[2K\rDT.PRV.1 high PASS\u202e"
 
 
-def test_history_and_diff_show_hostile_names_without_obeying_them(store: SqliteStore) -> None:
+def test_history_and_diff_show_hostile_names_without_obeying_them(store: StateStore) -> None:
     store.record(
         scan(0, {"DT.PRV.1": Status.FAIL}, {"DT.PRV.1": [ResourceKey(type="user", id="x", name=HOSTILE)]})
     )
@@ -135,3 +144,22 @@ def test_history_and_diff_show_hostile_names_without_obeying_them(store: SqliteS
     for text in (render_history(store, "dingcorp"), diff):
         assert "\x1b" not in text and "\r" not in text and "\u202e" not in text
         assert "\\x1b[2K\\x0dDT.PRV.1 high PASS\\u202e" in text
+
+
+def test_a_new_postgres_state_is_at_the_current_schema_and_refuses_a_newer_one(postgres_url: str) -> None:
+    PostgresStore(postgres_url).close()
+    PostgresStore(postgres_url).close()  # reopening migrates nothing twice
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        assert db.execute("SELECT version FROM schema_version").fetchall() == [(PG_SCHEMA_VERSION,)]
+        db.execute("UPDATE schema_version SET version = 99")
+    with pytest.raises(StateError, match="written by a newer dingscan \\(schema 99"):
+        PostgresStore(postgres_url)
+
+
+def test_a_postgres_url_password_stays_out_of_messages(postgres_server: PostgresServer) -> None:
+    url = f"postgresql://{PG_USER}:hunter2@127.0.0.1:{postgres_server.port}/no_such_database"
+    with pytest.raises(StateError) as raised:
+        PostgresStore(url)
+    message = str(raised.value)
+    assert "hunter2" not in message and f"{PG_USER}:***@127.0.0.1" in message
+    assert "no_such_database" in message and "\n" not in message

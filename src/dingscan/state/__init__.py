@@ -1,12 +1,22 @@
-"""Scan history (``--state DIR``): first-seen dates, changes since the last scan, ``dingscan history``.
+"""Scan history (``--state DIR`` or a ``postgresql://`` URL): first-seen dates, changes since
+the last scan, ``dingscan history``.
 
-:class:`StateStore` is the interface a backend implements; :class:`SqliteStore` is the one
-shipped. :func:`record_scan` stores a findings document and returns it annotated with history.
+:class:`StateStore` is the interface a backend implements: :class:`SqliteStore` (a directory),
+or ``dingscan.state.postgres.PostgresStore`` (imported only when used: psycopg is an extra); :func:`open_store` opens either.
+:func:`record_scan` stores a findings document and returns it annotated with history.
 """
 
 from dingscan.state.record import record_scan
 from dingscan.state.sqlite import SqliteStore
-from dingscan.state.store import KnownOffender, Prior, ScanRecord, ScanStatuses, StateError, StateStore
+from dingscan.state.store import (
+    KnownOffender,
+    Prior,
+    ScanRecord,
+    ScanStatuses,
+    StateError,
+    StateStore,
+)
+from dingscan.state.target import open_store, state_target
 
 __all__ = [
     "KnownOffender",
@@ -16,5 +26,7 @@ __all__ = [
     "SqliteStore",
     "StateError",
     "StateStore",
+    "open_store",
     "record_scan",
+    "state_target",
 ]

@@ -16,12 +16,20 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
-from dingscan.drift import EVALUATED
 from dingscan.findings import ResourceKey, Status
-from dingscan.state.store import KnownOffender, Prior, ScanRecord, ScanStatuses, StateError
+from dingscan.state.store import (
+    KnownOffender,
+    Prior,
+    ScanRecord,
+    ScanStatuses,
+    StateError,
+    out_of_order,
+    resolved,
+    stamp,
+)
 
 DATABASE = "state.sqlite3"
 
@@ -120,16 +128,13 @@ class SqliteStore:
                 db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
 
     def record(self, scan: ScanRecord) -> Prior:
-        as_of = _stamp(scan.as_of)
+        as_of = stamp(scan.as_of)
         with self._transaction() as db:
             latest = db.execute(
                 "SELECT as_of FROM scans WHERE tenant = ? ORDER BY as_of DESC LIMIT 1", (scan.tenant,)
             ).fetchone()
             if latest and latest[0] >= as_of:
-                raise StateError(
-                    f"state {self.directory}: tenant {scan.tenant} already has a scan as of {latest[0]}; "
-                    f"a scan as of {as_of} cannot be added (history is kept in time order)"
-                )
+                raise out_of_order(str(self.directory), scan, datetime.fromisoformat(latest[0]))
             previous = self._scans(scan.tenant, 1)
             prior = Prior(previous[-1] if previous else None, self.offenders(scan.tenant))
             scan_row = db.execute(
@@ -140,17 +145,10 @@ class SqliteStore:
                 "INSERT INTO statuses VALUES (?, ?, ?)",
                 [(scan_row, control, status.value) for control, status in scan.statuses.items()],
             )
-            current = {(c, k.type, k.id) for c, keys in scan.offenders.items() for k in keys}
             db.executemany(
                 "UPDATE offenders SET open_since = NULL WHERE tenant = ? AND control_id = ? "
                 "AND resource_type = ? AND resource_id = ?",
-                [
-                    (scan.tenant, o.control_id, o.key.type, o.key.id)
-                    for o in prior.offenders
-                    if o.open_since is not None
-                    and scan.statuses.get(o.control_id) in EVALUATED
-                    and (o.control_id, o.key.type, o.key.id) not in current
-                ],
+                [(scan.tenant, o.control_id, o.key.type, o.key.id) for o in resolved(prior, scan)],
             )
             db.executemany(
                 "INSERT INTO offenders VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -201,8 +199,3 @@ class SqliteStore:
 
     def close(self) -> None:
         self._db.close()
-
-
-def _stamp(moment: datetime) -> str:
-    """Fixed-width UTC ISO 8601, so that text order is time order in SQL."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")

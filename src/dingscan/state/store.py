@@ -1,6 +1,6 @@
 """The state store's interface: what history needs from a database, and nothing more.
 
-Each backend (SQLite today; PostgreSQL for fleets of scanners writing to one store later)
+Each backend (SQLite for one machine; PostgreSQL for fleets of scanners writing to one store)
 implements :class:`StateStore`. Everything above it (first-seen dates, changes, the history
 table) is computed from these records by backend-independent code, so a backend only stores
 and fetches. An offender's identity is (tenant corp_id, control ID, resource type, resource id).
@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
+from dingscan.drift import EVALUATED
 from dingscan.findings import ResourceKey, Status
+
+#: ``--state`` values with these prefixes name a PostgreSQL database instead of a directory.
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 class StateError(Exception):
@@ -75,3 +79,31 @@ class StateStore(Protocol):
         """The corp_ids with at least one scan, sorted."""
 
     def close(self) -> None: ...
+
+
+def stamp(moment: datetime) -> str:
+    """Fixed-width UTC ISO 8601, so that text order is time order (and messages read alike)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+def out_of_order(where: str, scan: ScanRecord, latest: datetime) -> StateError:
+    """The refusal of a scan not newer than the tenant's latest one, worded alike by every backend."""
+    return StateError(
+        f"state {where}: tenant {scan.tenant} already has a scan as of {stamp(latest)}; "
+        f"a scan as of {stamp(scan.as_of)} cannot be added (history is kept in time order)"
+    )
+
+
+def resolved(prior: Prior, scan: ScanRecord) -> list[KnownOffender]:
+    """Offenders open before ``scan`` that it no longer shows, under a control it evaluated.
+
+    A control it could not evaluate (ERROR) says nothing, so its offenders stay open.
+    """
+    current = {(c, k.type, k.id) for c, keys in scan.offenders.items() for k in keys}
+    return [
+        o
+        for o in prior.offenders
+        if o.open_since is not None
+        and scan.statuses.get(o.control_id) in EVALUATED
+        and (o.control_id, o.key.type, o.key.id) not in current
+    ]

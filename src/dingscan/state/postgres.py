@@ -1,0 +1,210 @@
+"""The PostgreSQL state store (``--state postgresql://...``): one history for a fleet of scanners.
+
+Pods of a Kubernetes Job cannot share a SQLite file safely; they can share a database server.
+The guarantees are the SQLite store's: each scan is recorded in one transaction (a run killed
+mid-write leaves the previous state, the server rolls it back), and writers serialise on one
+transaction-scoped advisory lock, so a second run waits up to ``wait_seconds`` (``lock_timeout``)
+and then stops with a one-line error. Reads need no lock (each is one consistent statement).
+
+The schema is versioned like the SQLite store's: ``schema_version`` and :data:`MIGRATIONS`, each
+step applied under the lock, in the same transaction as the version bump. Needs psycopg 3
+(``pip install 'dingscan[postgres]'``); it is imported only when a ``postgresql://`` URL is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import LiteralString
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import errors
+from psycopg.rows import TupleRow
+
+from dingscan.findings import ResourceKey, Status
+from dingscan.state.store import (
+    KnownOffender,
+    Prior,
+    ScanRecord,
+    ScanStatuses,
+    StateError,
+    out_of_order,
+    resolved,
+)
+
+#: The advisory lock every writer takes (an arbitrary constant: "dingscan" in ASCII, truncated).
+LOCK_KEY = 0x64696E6773636E
+
+#: MIGRATIONS[n] upgrades schema version n to n + 1. Never edit a released step; append one.
+MIGRATIONS: tuple[tuple[LiteralString, ...], ...] = (
+    (
+        """CREATE TABLE scans (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            scan_uid TEXT NOT NULL UNIQUE,
+            tenant TEXT NOT NULL,
+            as_of TIMESTAMPTZ NOT NULL,
+            mode TEXT NOT NULL
+        )""",
+        "CREATE INDEX scans_by_tenant ON scans (tenant, as_of)",
+        """CREATE TABLE statuses (
+            scan BIGINT NOT NULL REFERENCES scans (id),
+            control_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            PRIMARY KEY (scan, control_id)
+        )""",
+        # One row per offender ever seen (not per scan), as in the SQLite store.
+        """CREATE TABLE offenders (
+            tenant TEXT NOT NULL,
+            control_id TEXT NOT NULL,
+            resource_type TEXT NOT NULL,
+            resource_id TEXT NOT NULL,
+            name TEXT,
+            first_seen TIMESTAMPTZ NOT NULL,
+            open_since TIMESTAMPTZ,
+            last_seen TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (tenant, control_id, resource_type, resource_id)
+        )""",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def without_password(url: str) -> str:
+    """The URL as messages may show it: a password in it is a secret like the app secret."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+
+
+class PostgresStore:
+    """:class:`~dingscan.state.store.StateStore` in a PostgreSQL database."""
+
+    def __init__(self, url: str, *, wait_seconds: float = 10.0) -> None:
+        self.where = without_password(url)
+        self.wait_seconds = wait_seconds
+        try:
+            self._db = psycopg.connect(url, autocommit=True, connect_timeout=max(1, round(wait_seconds)))
+        except psycopg.Error as exc:
+            raise self._error(exc) from None
+        try:
+            self._db.execute("SET TIME ZONE 'UTC'")  # timestamps come back in UTC, as they went in
+            self._migrate()
+        except psycopg.Error as exc:
+            self._db.close()
+            raise self._error(exc) from None
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _error(self, exc: psycopg.Error) -> StateError:
+        if isinstance(exc, errors.LockNotAvailable):
+            return StateError(
+                f"state {self.where}: in use by another dingscan run "
+                f"(waited {self.wait_seconds:g} s); try again when it has finished"
+            )
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return StateError(f"state {self.where}: {first_line}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[psycopg.Connection[TupleRow]]:
+        """A transaction holding the writers' lock, waited for at most ``wait_seconds``."""
+        try:
+            with self._db.transaction():
+                self._db.execute(
+                    "SELECT set_config('lock_timeout', %s, true)", (f"{round(self.wait_seconds * 1000)}ms",)
+                )
+                self._db.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+                yield self._db
+        except psycopg.Error as exc:
+            raise self._error(exc) from None
+
+    def _migrate(self) -> None:
+        with self._transaction() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            row = db.execute("SELECT version FROM schema_version").fetchone()
+            version = int(row[0]) if row else 0
+            if version > SCHEMA_VERSION:
+                raise StateError(
+                    f"state {self.where}: written by a newer dingscan (schema {version}, "
+                    f"this one knows {SCHEMA_VERSION}); upgrade dingscan"
+                )
+            for step in MIGRATIONS[version:]:
+                for statement in step:
+                    db.execute(statement)
+            if row is None:
+                db.execute("INSERT INTO schema_version VALUES (%s)", (SCHEMA_VERSION,))
+            else:
+                db.execute("UPDATE schema_version SET version = %s", (SCHEMA_VERSION,))
+
+    def record(self, scan: ScanRecord) -> Prior:
+        with self._transaction() as db:
+            latest = db.execute("SELECT max(as_of) FROM scans WHERE tenant = %s", (scan.tenant,)).fetchone()
+            if latest and latest[0] is not None and latest[0] >= scan.as_of:
+                raise out_of_order(self.where, scan, latest[0])
+            previous = self.scans(scan.tenant, 1)
+            prior = Prior(previous[-1] if previous else None, self.offenders(scan.tenant))
+            row = db.execute(
+                "INSERT INTO scans (scan_uid, tenant, as_of, mode) VALUES (%s, %s, %s, %s) RETURNING id",
+                (scan.scan_id, scan.tenant, scan.as_of, scan.mode),
+            ).fetchone()
+            assert row is not None  # noqa: S101 - INSERT ... RETURNING returns the row
+            with db.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO statuses VALUES (%s, %s, %s)",
+                    [(row[0], control, status.value) for control, status in scan.statuses.items()],
+                )
+                cursor.executemany(
+                    "UPDATE offenders SET open_since = NULL WHERE tenant = %s AND control_id = %s "
+                    "AND resource_type = %s AND resource_id = %s",
+                    [(scan.tenant, o.control_id, o.key.type, o.key.id) for o in resolved(prior, scan)],
+                )
+                cursor.executemany(
+                    "INSERT INTO offenders VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+                    "ON CONFLICT (tenant, control_id, resource_type, resource_id) DO UPDATE "
+                    "SET name = excluded.name, last_seen = excluded.last_seen, "
+                    "open_since = coalesce(offenders.open_since, excluded.open_since)",
+                    [
+                        (scan.tenant, control, key.type, key.id, key.name, scan.as_of, scan.as_of, scan.as_of)
+                        for control, keys in scan.offenders.items()
+                        for key in keys
+                    ],
+                )
+        return prior
+
+    def scans(self, tenant: str, limit: int) -> list[ScanStatuses]:
+        rows = self._db.execute(
+            "SELECT s.scan_uid, s.as_of, coalesce(json_object_agg(t.control_id, t.status) "
+            "FILTER (WHERE t.control_id IS NOT NULL), '{}') "
+            "FROM (SELECT * FROM scans WHERE tenant = %s ORDER BY as_of DESC LIMIT %s) s "
+            "LEFT JOIN statuses t ON t.scan = s.id GROUP BY s.id, s.scan_uid, s.as_of ORDER BY s.as_of",
+            (tenant, limit),
+        ).fetchall()
+        return [
+            ScanStatuses(uid, as_of, {c: Status(s) for c, s in statuses.items()})
+            for uid, as_of, statuses in rows
+        ]
+
+    def offenders(self, tenant: str) -> list[KnownOffender]:
+        rows = self._db.execute(
+            "SELECT control_id, resource_type, resource_id, name, first_seen, open_since "
+            "FROM offenders WHERE tenant = %s",
+            (tenant,),
+        )
+        return [
+            KnownOffender(
+                control_id=control,
+                key=ResourceKey(type=kind, id=rid, name=name),
+                first_seen=first_seen,
+                open_since=open_since,
+            )
+            for control, kind, rid, name, first_seen, open_since in rows
+        ]
+
+    def tenants(self) -> list[str]:
+        return [t for (t,) in self._db.execute("SELECT DISTINCT tenant FROM scans ORDER BY tenant")]
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,27 @@
+"""Where a state lives: a directory (SQLite) or a ``postgresql://`` URL (a shared server)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dingscan.state.sqlite import SqliteStore
+from dingscan.state.store import POSTGRES_SCHEMES, StateError, StateStore
+
+
+def state_target(text: str) -> Path | str:
+    """A state directory, or a PostgreSQL URL kept as text (it may hold a password)."""
+    return text if text.startswith(POSTGRES_SCHEMES) else Path(text)
+
+
+def open_store(target: Path | str, *, wait_seconds: float) -> StateStore:
+    """The store at ``target``, waiting up to ``wait_seconds`` for another run writing to it."""
+    if isinstance(target, Path):
+        return SqliteStore(target, wait_seconds=wait_seconds)
+    try:
+        from dingscan.state.postgres import PostgresStore  # psycopg is an optional extra
+    except ImportError:
+        raise StateError(
+            "--state postgresql://...: the PostgreSQL driver is not installed: "
+            "pip install 'dingscan[postgres]'"
+        ) from None
+    return PostgresStore(target, wait_seconds=wait_seconds)
