@@ -1,6 +1,7 @@
 """Two runs on one state, and a run killed mid-write: the state stays whole.
 
-Real processes, because what is under test is SQLite's locking and rollback across processes:
+Real processes, because what is under test is each store's locking and rollback across processes
+(SQLite's file locks; PostgreSQL's advisory lock, on a real server):
 a cron job that ran long overlaps the next one; a machine reboot kills a scan while it writes.
 """
 
@@ -12,27 +13,30 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from dingscan import cli
 from dingscan.exitcodes import ExitCode
-from dingscan.state import SqliteStore
+from dingscan.state import SqliteStore, open_store
+from dingscan.state.postgres import LOCK_KEY
 from dingscan.state.sqlite import DATABASE
 
 RECORD_SCANS = textwrap.dedent(
     """
     import sys
     from datetime import UTC, datetime, timedelta
-    from pathlib import Path
     from dingscan.findings import ResourceKey, Status
-    from dingscan.state import ScanRecord, SqliteStore
+    from dingscan.state import ScanRecord, open_store, state_target
 
-    state, tenant, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    state, tenant, count = state_target(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     start = datetime(2026, 1, 1, tzinfo=UTC)
     for day in range(count):
-        store = SqliteStore(state, wait_seconds=30)
+        store = open_store(state, wait_seconds=30)
         users = [ResourceKey(type="user", id=f"u{n}") for n in range(day, day + 50)]
         store.record(ScanRecord(tenant, f"{tenant}-{day}", start + timedelta(days=day), "live",
                                 {"DT.LCM.2": Status.FAIL}, {"DT.LCM.2": users}))
@@ -74,39 +78,50 @@ def run(script: str, *args: str) -> subprocess.Popen[str]:
     )
 
 
-def test_two_processes_recording_at_once_both_succeed(tmp_path: Path) -> None:
-    state = tmp_path / "state"
-    runs = [run(RECORD_SCANS, str(state), tenant, "15") for tenant in ("dingone", "dingtwo")]
+def test_two_processes_recording_at_once_both_succeed(state_target: Path | str) -> None:
+    runs = [run(RECORD_SCANS, str(state_target), tenant, "15") for tenant in ("dingone", "dingtwo")]
     for process in runs:
         _, err = process.communicate(timeout=120)
         assert process.returncode == 0, err
-    store = SqliteStore(state)
+    store = open_store(state_target, wait_seconds=1)
     assert [len(store.scans(t, 100)) for t in ("dingone", "dingtwo")] == [15, 15]
     assert len([o for o in store.offenders("dingone") if o.open_since]) == 50
     store.close()
-    with sqlite3.connect(state / DATABASE) as db:
-        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    if isinstance(state_target, Path):
+        with sqlite3.connect(state_target / DATABASE) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+@contextmanager
+def writing(state: Path | str) -> Iterator[None]:
+    """Another run in the middle of writing to ``state``: it holds the writers' lock."""
+    open_store(state, wait_seconds=1).close()
+    if isinstance(state, Path):
+        holder = sqlite3.connect(state / DATABASE, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+    else:
+        with psycopg.connect(state) as other, other.transaction():
+            other.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+            yield
 
 
 def test_a_run_finding_the_state_busy_waits_then_stops_with_one_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    state_target: Path | str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    state = tmp_path / "state"
-    SqliteStore(state).close()
-    holder = sqlite3.connect(state / DATABASE, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")  # another run in the middle of writing
     monkeypatch.setattr(cli, "STATE_WAIT_SECONDS", 0.3)
-    try:
-        assert cli.main(["demo", "--state", str(state)]) == ExitCode.USAGE
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+    with writing(state_target):
+        assert cli.main(["demo", "--state", str(state_target)]) == ExitCode.USAGE
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err == (
-        f"dingscan: error: state {state}: in use by another dingscan run (waited 0.3 s); "
+        f"dingscan: error: state {state_target}: in use by another dingscan run (waited 0.3 s); "
         "try again when it has finished"
     )
-    assert cli.main(["demo", "--state", str(state)]) == ExitCode.OK  # free again
+    assert cli.main(["demo", "--state", str(state_target)]) == ExitCode.OK  # free again
 
 
 def test_a_run_killed_mid_write_leaves_the_previous_state(tmp_path: Path) -> None:
