@@ -40,7 +40,7 @@ def changed(tenant: Tenant) -> Tenant:
     )
 
 
-def scan(tenant: Tenant, state: Path, output: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def scan(tenant: Tenant, state: Path | str, output: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     with Emulator(tenant, qps=None) as emu:
         for key, value in {
             "DINGSCAN_APP_KEY": emu.app_key,
@@ -70,10 +70,13 @@ EXPECTED_RESOLVED = {("DT.LCM.1", "user", "mak.waiyee"), ("DT.APP.1", "app", "88
 
 
 def test_second_scan_names_exactly_what_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    state_target: Path | str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     tenant = load_tenant(TENANTS / "demo.yaml")
-    state = tmp_path / "state"
+    state = state_target  # a directory, then a PostgreSQL database
     first = scan(tenant, state, tmp_path / "first.json", monkeypatch)
     assert all(f["changes"] is None for f in first["findings"])  # nothing to compare with yet
     capsys.readouterr()

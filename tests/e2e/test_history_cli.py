@@ -72,11 +72,12 @@ def test_diff_of_something_else_is_a_one_line_error(
 
 
 def test_state_from_the_environment_and_time_order(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    state_target: Path | str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("DINGSCAN_STATE", str(tmp_path / "state"))
+    monkeypatch.setenv("DINGSCAN_STATE", str(state_target))
     assert main(["demo"]) == ExitCode.OK
-    assert (tmp_path / "state" / "state.sqlite3").is_file()
+    if isinstance(state_target, Path):
+        assert (state_target / "state.sqlite3").is_file()
     assert main(["demo"]) == ExitCode.USAGE  # the same recording again is not a later scan
     assert "already has a scan as of 2026-" in last_error(capsys)
     assert main(["history"]) == ExitCode.OK

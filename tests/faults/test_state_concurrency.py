@@ -15,6 +15,7 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -22,7 +23,7 @@ import pytest
 
 from dingscan import cli
 from dingscan.exitcodes import ExitCode
-from dingscan.state import SqliteStore, open_store
+from dingscan.state import ScanRecord, open_store
 from dingscan.state.postgres import LOCK_KEY
 from dingscan.state.sqlite import DATABASE
 
@@ -48,24 +49,31 @@ KILLED_MID_WRITE = textwrap.dedent(
     """
     import sqlite3, sys, time
     from datetime import UTC, datetime
-    from pathlib import Path
+    import psycopg
+
+    def stall(statement):
+        if str(statement).startswith("INSERT INTO offenders"):
+            print("writing", flush=True)
+            time.sleep(60)
 
     connect = sqlite3.connect
+    executemany = psycopg.Cursor.executemany
 
     def stalling_connect(*args, **kwargs):
         db = connect(*args, **kwargs)
-        def trace(statement):
-            if statement.startswith("INSERT INTO offenders"):
-                print("writing", flush=True)
-                time.sleep(60)
-        db.set_trace_callback(trace)
+        db.set_trace_callback(stall)
         return db
 
-    sqlite3.connect = stalling_connect
-    from dingscan.findings import ResourceKey, Status
-    from dingscan.state import ScanRecord, SqliteStore
+    def stalling_executemany(cursor, query, *args, **kwargs):
+        stall(query)
+        return executemany(cursor, query, *args, **kwargs)
 
-    store = SqliteStore(Path(sys.argv[1]))
+    sqlite3.connect = stalling_connect
+    psycopg.Cursor.executemany = stalling_executemany
+    from dingscan.findings import ResourceKey, Status
+    from dingscan.state import ScanRecord, open_store, state_target
+
+    store = open_store(state_target(sys.argv[1]), wait_seconds=1)
     store.record(ScanRecord("dingcorp", "second", datetime(2026, 2, 1, tzinfo=UTC), "live",
                             {"DT.LCM.2": Status.FAIL}, {"DT.LCM.2": [ResourceKey(type="user", id="new")]}))
     """
@@ -124,8 +132,8 @@ def test_a_run_finding_the_state_busy_waits_then_stops_with_one_line(
     assert cli.main(["demo", "--state", str(state_target)]) == ExitCode.OK  # free again
 
 
-def test_a_run_killed_mid_write_leaves_the_previous_state(tmp_path: Path) -> None:
-    state = tmp_path / "state"
+def test_a_run_killed_mid_write_leaves_the_previous_state(state_target: Path | str) -> None:
+    state = state_target
     first = run(RECORD_SCANS, str(state), "dingcorp", "1")
     assert first.communicate(timeout=60)[0] == "" and first.returncode == 0
     killed = run(KILLED_MID_WRITE, str(state))
@@ -133,9 +141,13 @@ def test_a_run_killed_mid_write_leaves_the_previous_state(tmp_path: Path) -> Non
     os.kill(killed.pid, signal.SIGKILL)
     killed.communicate(timeout=10)
     assert killed.returncode == -signal.SIGKILL
-    store = SqliteStore(state)
+    store = open_store(state, wait_seconds=10)  # the server may take a moment to see the loss
     assert [s.scan_id for s in store.scans("dingcorp", 10)] == ["dingcorp-0"]
     assert {o.key.id for o in store.offenders("dingcorp")} == {f"u{n}" for n in range(50)}
+    store.record(  # and the killed run's lock is gone
+        ScanRecord("dingcorp", "third", datetime(2026, 3, 1, tzinfo=UTC), "live", {}, {})
+    )
     store.close()
-    with sqlite3.connect(state / DATABASE) as db:
-        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    if isinstance(state, Path):
+        with sqlite3.connect(state / DATABASE) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
