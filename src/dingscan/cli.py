@@ -60,7 +60,7 @@ from dingscan.resources import packaged_path
 from dingscan.risks import ExceptionsError
 from dingscan.scan import ScanResult, replay_bundle, scan_live
 from dingscan.settings import ConfigError, load_settings
-from dingscan.state import StateError, StateStore, open_store, record_scan, state_target
+from dingscan.state import StateError, StateStore, open_store, remember, state_target
 from dingscan.validate import validate_files
 
 log = structlog.get_logger(__name__)
@@ -412,16 +412,12 @@ def _open_state(target: Path | str) -> StateStore:
     return open_store(target, wait_seconds=STATE_WAIT_SECONDS)
 
 
-def _publish(result: ScanResult, args: argparse.Namespace) -> ExitCode:
+def _publish(result: ScanResult, args: argparse.Namespace) -> tuple[ExitCode, FindingsDocument]:
     """Reports as asked; on stdout the summary, or the JSON (``--json``), or the ``--output -``
-    report; the exit code for the document."""
+    report; the exit code for the document, and the document as published (with its history)."""
     document: FindingsDocument = result.document
     if args.state:
-        store = _open_state(args.state)
-        try:
-            document = record_scan(document, store)
-        finally:
-            store.close()
+        document = remember(document, args.state, wait_seconds=STATE_WAIT_SECONDS)
     _write_reports(document, args)
     if args.json:
         sys.stdout.write(render_json(document))
@@ -431,7 +427,7 @@ def _publish(result: ScanResult, args: argparse.Namespace) -> ExitCode:
         # No summary shows the verdict: say it where a person looks.
         verdict = translator(args.lang)("replay: {verdict}", verdict=document.scan.replay.describe())
         print(for_terminal(verdict), file=sys.stderr)
-    return exit_code_for(document, getattr(args, "fail_on", Severity.INFORMATIONAL))
+    return exit_code_for(document, getattr(args, "fail_on", Severity.INFORMATIONAL)), document
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
@@ -517,17 +513,18 @@ def _scan(args: argparse.Namespace) -> ExitCode:
     )
     result = _run(scan)
     try:
-        code = _publish(result, args)
+        code, published = _publish(result, args)
     except KeyboardInterrupt:
         if args.record:  # checked empty before the scan: all of it is this run's, and unfinished
             shutil.rmtree(args.record, ignore_errors=True)
         raise
-    tenant = result.document.scan.tenant.corp_id or "default"
+    tenant = published.scan.tenant.corp_id or "default"
     if settings.notify:  # after the reports: a failed alert never loses the findings
-        for warning in _run(Notifier().notify(settings.notify, tenant, result.document)):
+        # The published document: with --state, its changes say what is new since the last scan.
+        for warning in _run(Notifier().notify(settings.notify, tenant, published)):
             _warn(warning)
     if args.metrics:
-        write_metrics(args.metrics, [TenantRun(tenant, code, time.monotonic() - started, result.document)])
+        write_metrics(args.metrics, [TenantRun(tenant, code, time.monotonic() - started, published)])
     return code
 
 
@@ -537,6 +534,7 @@ _SINGLE_TENANT_OPTIONS = (
     "api_url",
     "policy",
     "attestations",
+    "exceptions",
     "record",
     "output",
     "json",
@@ -563,6 +561,8 @@ def _scan_fleet(args: argparse.Namespace) -> ExitCode:
         qps=args.qps,
         insecure_http=args.insecure_http,
         fail_on=args.fail_on,
+        state=args.state,
+        state_wait_seconds=STATE_WAIT_SECONDS,
     )
     outcomes = _run(scan_fleet(tenants_file, selected, options, _checks(args), metrics=args.metrics))
     return worst(o.exit_code for o in outcomes)
@@ -606,7 +606,7 @@ def _replay(args: argparse.Namespace) -> ExitCode:
     ]
     because = f"judged with {' and '.join(changed)}" if changed else None
     result = _run(replay_bundle(bundle, inputs=inputs, checks=_checks(args), not_comparable=because))
-    return _publish(result, args)
+    return _publish(result, args)[0]
 
 
 def _warn_unchecked_signature(integrity: str, bundle: Path) -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 from bisect import bisect_right
+from contextlib import ExitStack
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
-from fleet_support import Fleet
+from fleet_support import Fleet, start_fleet
 
 import dingscan
 from alert_receiver import Receiver, receiving
@@ -50,7 +53,14 @@ def test_fleet_run_outputs_summary_exit_code_and_shared_ceiling(
     assert "wrong-secret-7f3a91" not in captured.out + captured.err
     assert [line.split()[0] for line in captured.out.splitlines()[1:4]] == ["t0", "t1", "t2"]
     assert "\n\n2 of 3 tenants scanned\n" in captured.out
-    assert captured.out.splitlines()[3].split()[:5] == ["t2", "4", "-", "-", "-"]  # not scanned: no counts
+    assert captured.out.splitlines()[3].split()[:6] == [
+        "t2",
+        "4",
+        "-",
+        "-",
+        "-",
+        "-",
+    ]  # not scanned: no counts
     metrics = (tmp_path / "metrics" / "dingscan.prom").read_text()
     assert 'dingscan_exit_code{tenant="t2"} 4.0' in metrics
     assert 'dingscan_last_success_timestamp_seconds{tenant="t0"}' in metrics
@@ -193,3 +203,56 @@ def test_single_tenant_scan_alerts_from_its_config_file(
     assert code == ExitCode.FAILURES
     assert [r["webhook"]["corp_id"] for r in receiver.received] == [emu.tenant.corp_id]
     assert "warning" not in capsys.readouterr().err
+
+
+def test_with_a_state_the_summary_and_alerts_say_what_is_new_and_what_is_accepted(
+    tmp_path: Path, state_target: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two nightly runs of two tenants: the second reports nothing new, and t0's exceptions file
+    (named in the tenants file, relative to it) turns a failing control ACCEPTED."""
+    monkeypatch.setenv("HOOK_SECRET", "fleet-hook-secret-93ab1c")
+    with ExitStack() as stack, receiving(Receiver("SECunused", "fleet-hook-secret-93ab1c")) as receiver:
+        fleet = start_fleet(stack, tmp_path, monkeypatch, 2)
+        listing = yaml.safe_load(fleet.tenants_file.read_text())
+        listing["notify"] = [
+            {"kind": "webhook", "url": f"{receiver.url}/hook", "secret": {"env": "HOOK_SECRET"}}
+        ]
+
+        def nightly(run: str) -> dict[str, dict[str, Any]]:
+            fleet.tenants_file.write_text(yaml.safe_dump(listing))
+            out = tmp_path / run
+            args = ["scan", "--tenants", str(fleet.tenants_file), "--output-dir", str(out), "--quiet"]
+            assert main([*args, "--state", str(state_target)]) == ExitCode.FAILURES
+            rows = json.loads((out / "fleet-summary.json").read_text())["tenants"]
+            return {row["tenant"]: row for row in rows}
+
+        first = nightly("first")
+        assert all(r["new"] == r["fail"] + r["error"] and r["accepted"] == 0 for r in first.values())
+        findings = json.loads(next((tmp_path / "first" / "t0").glob("*.json")).read_text())["findings"]
+        failing = next(f["control_id"] for f in findings if f["status"] == "FAIL" and f["resources"])
+        (tmp_path / "t0-exceptions.yaml").write_text(
+            yaml.safe_dump(
+                {
+                    "exceptions": [
+                        {
+                            "id": "RISK-1",
+                            "control": failing,
+                            "all_resources": True,
+                            "reason": "accepted for the test",
+                            "owner": "IT",
+                            "approved_by": "MD",
+                            "reference": "R-1",
+                            "expires_on": (date.today() + timedelta(days=30)).isoformat(),
+                        }
+                    ]
+                }
+            )
+        )
+        listing["tenants"][0]["exceptions"] = "t0-exceptions.yaml"
+        second = nightly("second")
+    assert second["t0"]["accepted"] == 1 and second["t0"]["fail"] == first["t0"]["fail"] - 1
+    assert second["t0"]["new"] == second["t1"]["new"] == 0  # nothing new since the first run
+    bodies = [r["webhook"] for r in receiver.received]
+    assert sorted(b["tenant"] for b in bodies[2:]) == ["t0", "t1"]
+    assert all(item["changes"] is None for b in bodies[:2] for item in b["new"])  # no history yet
+    assert all(b["new"] for b in bodies[:2]) and not any(b["new"] for b in bodies[2:])

@@ -166,6 +166,8 @@ def _change(corp_id: str | None, finding: Finding) -> dict[str, Any]:
         "status": finding.status.value,
         "severity": finding.severity.value,
         "message": finding.message,
+        # With --state: since when, the previous status, the new and resolved offenders.
+        "changes": finding.changes.model_dump(mode="json") if finding.changes else None,
         "ocsf_uids": [event_uid(corp_id, finding.control_id, r) for r in finding_rows(finding)],
     }
 

@@ -4,7 +4,9 @@ DingTalk limits each app per API (the client paces that, per tenant), and every 
 one egress address together (10,000 calls in 20 s, then a five-minute ban for *all* tenants).
 So the tenants share one :class:`CeilingTransport`, which paces every request of every tenant
 below a calls-per-second ceiling. Each tenant's failure (bad credentials, an outage, a bad
-policy file) ends that tenant with its own exit code; the others go on.
+policy file) ends that tenant with its own exit code; the others go on. With a state (``--state``,
+a directory or, for a fleet spread over pods, a PostgreSQL URL), each tenant's scan is recorded
+there before its reports are written, so they and its alerts say what is new since its last scan.
 """
 
 from __future__ import annotations
@@ -30,8 +32,10 @@ from dingscan.policy import PolicyError
 from dingscan.redaction import SECRETS
 from dingscan.report.base import ReportFormat
 from dingscan.report.formats import output_name
+from dingscan.risks import ExceptionsError
 from dingscan.scan import scan_live
 from dingscan.settings import ConfigError, load_settings
+from dingscan.state import StateError, remember
 
 log = structlog.get_logger(__name__)
 
@@ -100,11 +104,13 @@ class FleetOptions:
     qps: float | None = None
     insecure_http: bool | None = None
     fail_on: Severity = Severity.INFORMATIONAL
+    state: Path | str | None = None
+    state_wait_seconds: float = 10.0
 
 
 #: What ends one tenant without ending the others, and the exit code it gets.
 _TENANT_ERRORS: tuple[tuple[tuple[type[Exception], ...], ExitCode], ...] = (
-    ((ConfigError, PolicyError, AttestationError), ExitCode.USAGE),
+    ((ConfigError, PolicyError, AttestationError, ExceptionsError, StateError), ExitCode.USAGE),
     ((ScanAborted, TimeoutError, OSError), ExitCode.FATAL),
 )
 
@@ -153,9 +159,15 @@ async def _scan_tenant(
             insecure_http=options.insecure_http,
         )
         inputs = JudgementInputs.load(
-            tenant.policy or settings.policy, tenant.attestations or settings.attestations
+            tenant.policy or settings.policy,
+            tenant.attestations or settings.attestations,
+            tenant.exceptions or settings.exceptions,
         )
         document = (await scan_live(settings, inputs=inputs, checks=checks, transport=transport)).document
+        if options.state is not None:  # blocking (it may wait for another run): off the event loop
+            document = await asyncio.to_thread(
+                remember, document, options.state, wait_seconds=options.state_wait_seconds
+            )
         folder = options.output_dir / tenant.name
         outputs = tuple(folder / output_name(document, fmt) for fmt in options.formats)
         for path, fmt in zip(outputs, options.formats, strict=True):
@@ -183,6 +195,6 @@ def _describe(exc: Exception) -> str:
         return f"scan aborted: {exc}"
     if isinstance(exc, OSError) and exc.strerror:
         return f"{exc.filename or ''}: {exc.strerror}".lstrip(": ")
-    if isinstance(exc, ConfigError | PolicyError | AttestationError):
+    if isinstance(exc, ConfigError | PolicyError | AttestationError | ExceptionsError | StateError):
         return str(exc)
     return f"internal error: {type(exc).__name__}: {exc}"

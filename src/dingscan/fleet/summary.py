@@ -1,4 +1,8 @@
-"""The combined summary of a fleet run: one row per tenant, on the terminal and as JSON."""
+"""The combined summary of a fleet run: one row per tenant, on the terminal and as JSON.
+
+NEW counts the findings an alert would report (:func:`~dingscan.alerts.news.new_findings`): with
+``--state``, what changed since the tenant's last scan; without, everything failing or in error.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ def summary_rows(outcomes: Sequence[TenantOutcome]) -> list[dict[str, object]]:
                 "exit_code": int(outcome.exit_code),
                 "fail": document.summary.get(Status.FAIL, 0) if document else None,
                 "error": document.summary.get(Status.ERROR, 0) if document else None,
+                "accepted": document.summary.get(Status.ACCEPTED, 0) if document else None,
                 "new": len(new_findings(document)) if document else None,
                 "seconds": round(outcome.seconds, 2),
                 "not_scanned": outcome.error,
@@ -36,11 +41,15 @@ def summary_rows(outcomes: Sequence[TenantOutcome]) -> list[dict[str, object]]:
 
 
 def render_table(outcomes: Sequence[TenantOutcome]) -> str:
-    lines = [f"{'TENANT':<24} {'EXIT':>4} {'FAIL':>5} {'ERROR':>5} {'NEW':>5} {'SECONDS':>8}  NOTE"]
+    lines = [
+        f"{'TENANT':<24} {'EXIT':>4} {'FAIL':>5} {'ERROR':>5} {'ACCEPTED':>8} {'NEW':>5} {'SECONDS':>8}  NOTE"
+    ]
     for row in summary_rows(outcomes):
-        fail, error, new = ("-" if row[k] is None else row[k] for k in ("fail", "error", "new"))
+        fail, error, accepted, new = (
+            "-" if row[k] is None else row[k] for k in ("fail", "error", "accepted", "new")
+        )
         lines.append(
-            f"{row['tenant']!s:<24} {row['exit_code']!s:>4} {fail!s:>5} {error!s:>5} "
+            f"{row['tenant']!s:<24} {row['exit_code']!s:>4} {fail!s:>5} {error!s:>5} {accepted!s:>8} "
             f"{new!s:>5} {row['seconds']!s:>8}  {row['not_scanned'] or ''}"
         )
     scanned = sum(1 for o in outcomes if o.document is not None)

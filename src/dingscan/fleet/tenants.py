@@ -33,6 +33,7 @@ class TenantEntry(_Model):
     app_secret: SecretRef
     policy: Path | None = None
     attestations: Path | None = None
+    exceptions: Path | None = Field(None, description="accepted risks (an exceptions file)")
     oapi_url: str | None = None
     api_url: str | None = None
     notify: list[NotifyTarget] | None = Field(None, description="replaces the file's notify list")
@@ -61,7 +62,13 @@ class TenantsFile(_Model):
             return None if path is None else folder / path
 
         tenants = [
-            t.model_copy(update={"policy": resolve(t.policy), "attestations": resolve(t.attestations)})
+            t.model_copy(
+                update={
+                    "policy": resolve(t.policy),
+                    "attestations": resolve(t.attestations),
+                    "exceptions": resolve(t.exceptions),
+                }
+            )
             for t in self.tenants
         ]
         return self.model_copy(update={"tenants": tenants})

@@ -16,7 +16,7 @@ from dingscan.state.store import (
     StateError,
     StateStore,
 )
-from dingscan.state.target import open_store, state_target
+from dingscan.state.target import open_store, remember, state_target
 
 __all__ = [
     "KnownOffender",
@@ -28,5 +28,6 @@ __all__ = [
     "StateStore",
     "open_store",
     "record_scan",
+    "remember",
     "state_target",
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dingscan.findings import FindingsDocument
+from dingscan.state.record import record_scan
 from dingscan.state.sqlite import SqliteStore
 from dingscan.state.store import POSTGRES_SCHEMES, StateError, StateStore
 
@@ -25,3 +27,12 @@ def open_store(target: Path | str, *, wait_seconds: float) -> StateStore:
             "pip install 'dingscan[postgres]'"
         ) from None
     return PostgresStore(target, wait_seconds=wait_seconds)
+
+
+def remember(document: FindingsDocument, target: Path | str, *, wait_seconds: float) -> FindingsDocument:
+    """Record ``document`` in the store at ``target``; return it annotated with its history."""
+    store = open_store(target, wait_seconds=wait_seconds)
+    try:
+        return record_scan(document, store)
+    finally:
+        store.close()
