@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
@@ -12,8 +13,9 @@ from cryptography.hazmat.primitives.hmac import HMAC
 
 from alert_receiver import Receiver, receiving
 from dingscan.alerts.config import RobotTarget, SecretRef, WebhookTarget
+from dingscan.alerts.news import new_findings
 from dingscan.alerts.send import Notifier, robot_message, robot_sign
-from dingscan.findings import FindingsDocument, Status
+from dingscan.findings import Changes, Finding, FindingsDocument, ResourceKey, Status
 from dingscan.report.ocsf import event_uid
 from dingscan.resources import packaged_path
 
@@ -103,3 +105,26 @@ def test_robot_message_keeps_tenant_text_plain(document: FindingsDocument) -> No
     text = robot_message("acme", document.model_copy(update={"findings": findings}))["markdown"]["text"]
     line = next(line for line in text.splitlines() if "verify now" in line)
     assert "\\[verify now\\]\\(https://evil.example\\)" in line and "\\#\\#\\# \\*urgent\\*" in line
+
+
+def test_with_history_only_new_offenders_and_new_failures_are_news(document: FindingsDocument) -> None:
+    since = document.scan.as_of - timedelta(days=1)
+    failing = [f for f in document.findings if f.status == Status.FAIL and f.resources]
+    unchanged, new_offender, newly_failing = failing[:3]
+    assert {f.control_id for f in new_findings(document)} >= {f.control_id for f in failing}  # no history
+
+    def with_changes(finding: Finding) -> Finding:
+        if finding is new_offender:
+            changes = Changes(
+                since=since, previous_status=Status.FAIL, new=[ResourceKey(type="user", id="someone.new")]
+            )
+        elif finding is newly_failing:
+            changes = Changes(since=since, previous_status=Status.PASS)
+        else:
+            changes = Changes(since=since, previous_status=finding.status)
+        return finding.model_copy(update={"changes": changes})
+
+    later = document.model_copy(update={"findings": [with_changes(f) for f in document.findings]})
+    news = {f.control_id for f in new_findings(later)}
+    assert news == {new_offender.control_id, newly_failing.control_id}
+    assert unchanged.control_id not in news

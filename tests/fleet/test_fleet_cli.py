@@ -96,6 +96,7 @@ def test_shards_split_the_tenants_without_overlap(fleet_of_three: Fleet, tmp_pat
     ("extra", "message"),
     [
         (["--corp-id", "x"], "--corp-id: one tenant's options"),
+        (["--exceptions", "x.yaml"], "--exceptions: one tenant's options"),
         (["--shard", "2/2"], "expected I/N with 0 <= I < N"),
         (["--parallel", "0"], "must be positive"),
     ],
