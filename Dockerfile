@@ -26,8 +26,9 @@ RUN python -m pip install --no-cache-dir --upgrade pip build \
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HOME=/tmp
 COPY --from=build /wheels /wheels
-# The signing extra (cryptography): scheduled scans sign their bundles with --sign-key.
-RUN python -m pip install --no-cache-dir "$(ls /wheels/*.whl)[signing]" && rm -rf /wheels \
+# The signing extra (cryptography): scheduled scans sign their bundles with --sign-key; the
+# postgres extra (psycopg): the pods of an Indexed Job share one history (--state postgresql://...).
+RUN python -m pip install --no-cache-dir "$(ls /wheels/*.whl)[signing,postgres]" && rm -rf /wheels \
  && useradd --no-create-home --uid 10001 dingscan \
  && mkdir -p /out /state && chown 10001:10001 /out /state && chmod 0700 /out /state
 USER 10001
