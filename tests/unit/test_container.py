@@ -23,13 +23,14 @@ def instruction(name: str) -> list[str]:
     return list(json.loads(found[-1]))
 
 
-def test_the_image_installs_the_signing_extra_and_it_exists() -> None:
+def test_the_image_installs_the_signing_and_postgres_extras_and_they_exist() -> None:
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
         "optional-dependencies"
     ]
     installed = re.findall(r"\.whl\)\[([\w,]+)\]", DOCKERFILE)
-    assert installed == ["signing"]
+    assert installed == ["signing,postgres"]
     assert any(dep.startswith("cryptography") for dep in extras["signing"])
+    assert any(dep.startswith("psycopg[binary]") for dep in extras["postgres"])
 
 
 def test_the_default_command_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
