@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -66,6 +67,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+_RETRY_SECONDS = 0.05
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 class SqliteStore:
@@ -77,16 +83,32 @@ class SqliteStore:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = directory / DATABASE
         os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))  # owner-only before SQLite opens it
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                self._db = self._open(path)
+                return
+            except sqlite3.DatabaseError as exc:
+                # Switching a new file to WAL needs the file to itself, and SQLite answers "locked"
+                # at once, without waiting, while another run holds it: try again until the wait is up.
+                if not _busy(exc) or time.monotonic() >= deadline:
+                    raise self._error(exc) from None
+                time.sleep(_RETRY_SECONDS)
+
+    def _open(self, path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, timeout=self.wait_seconds, isolation_level=None)
         try:
-            self._db = sqlite3.connect(path, timeout=wait_seconds, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            self._db = db
             self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise self._error(exc) from None
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def _error(self, exc: sqlite3.Error) -> StateError:
-        if "locked" in str(exc) or "busy" in str(exc):
+        if _busy(exc):
             return StateError(
                 f"state {self.directory}: in use by another dingscan run "
                 f"(waited {self.wait_seconds:g} s); try again when it has finished"
