@@ -25,6 +25,7 @@ import structlog
 from pydantic import ValidationError
 
 from dingscan import __version__
+from dingscan.activity import ActivityDays
 from dingscan.alerts.send import Notifier
 from dingscan.attestations import AttestationError
 from dingscan.check import Check
@@ -502,16 +503,23 @@ def _scan(args: argparse.Namespace) -> ExitCode:
     pseudonymiser = Pseudonymiser(key) if args.pseudonymise else None
     sign = signing_module().load_private_key(args.sign_key).sign if args.sign_key else None
     progress = TerminalProgress() if sys.stderr.isatty() and not args.quiet else None
-    scan = scan_live(
-        settings,
-        inputs=inputs,
-        checks=checks,
-        record_to=args.record,
-        progress=progress,
-        pseudonymiser=pseudonymiser,
-        sign=sign,
-    )
-    result = _run(scan)
+    store = _open_state(args.state) if args.state else None
+    try:
+        scan = scan_live(
+            settings,
+            inputs=inputs,
+            checks=checks,
+            record_to=args.record,
+            progress=progress,
+            pseudonymiser=pseudonymiser,
+            sign=sign,
+            # A backend without ActivityDays keeps no days: every scan fetches all of them.
+            activity=store if isinstance(store, ActivityDays) else None,
+        )
+        result = _run(scan)
+    finally:
+        if store is not None:
+            store.close()
     try:
         code, published = _publish(result, args)
     except KeyboardInterrupt:

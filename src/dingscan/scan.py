@@ -20,12 +20,14 @@ import structlog
 from pydantic import SecretStr
 
 from dingscan import __version__
+from dingscan.activity import ActivityDays, DayCache, DayList
 from dingscan.attestations import Attestations
 from dingscan.check import Check
 from dingscan.client import DingTalkClient, HostMap, RetryPolicy
 from dingscan.client.bounded import BoundedTransport
 from dingscan.client.client import pooled_transport
 from dingscan.collect import Progress, collect
+from dingscan.collect.lifecycle import dormancy_window
 from dingscan.engine import run_checks
 from dingscan.evidence import Bundle, Pseudonymiser, RecordingTransport, ReplayTransport, write_bundle
 from dingscan.evidence.exchange import Exchange
@@ -72,11 +74,15 @@ async def scan_live(
     retry: RetryPolicy | None = None,
     pseudonymiser: Pseudonymiser | None = None,
     sign: Callable[[bytes], bytes] | None = None,
+    activity: ActivityDays | None = None,
 ) -> ScanResult:
     """Scan the tenant the settings point at; with ``record_to``, also write a fixture bundle,
     pseudonymised and/or signed when asked.
 
-    ``transport`` and ``retry`` replace the network and the back-off (tests, embedding).
+    ``activity`` (the state, when it keeps days' activity lists) supplies the days of the
+    inactivity window already held for this tenant and keeps the days fetched; a bundle records
+    the held days used, so its replay needs no state. ``transport`` and ``retry`` replace the
+    network and the back-off (tests, embedding).
     """
     app_key, app_secret = settings.credentials()
     hosts = HostMap(settings.oapi_url, settings.api_url)
@@ -84,6 +90,8 @@ async def scan_live(
     network = BoundedTransport(transport or pooled_transport(), hosts, deadline=settings.timeout)
     recorder = RecordingTransport(network, hosts) if record_to else None
     started = datetime.now(UTC)
+    plan = _collection_plan(inputs, checks)
+    days = _held_days(activity, settings.corp_id, started, plan["dormant_days"])
     client = DingTalkClient(
         app_key,
         app_secret,
@@ -102,21 +110,28 @@ async def scan_live(
             as_of=started,
             corp_id=settings.corp_id,
             progress=progress,
-            **_collection_plan(inputs, checks),
+            activity_days=days,
+            **plan,
         )
+    if activity is not None and days is not None and settings.corp_id:
+        activity.store_activity_days(settings.corp_id, days.fetched, keep_from=dormancy_window(started)[0])
     usage = _usage(client)
     result = _evaluate(snapshot, inputs, checks, "live", started, usage, bundle=record_to)
     if record_to is not None and recorder is not None:
         exchanges, recorded = recorder.exchanges, result.document
+        cached = days.used if days is not None else []
         if pseudonymiser is not None:
             # The bundle's own findings must name nobody either: judge the pseudonymised answers
             # against the pseudonymised inputs (the same people under the same pseudonyms).
             exchanges = [pseudonymiser.exchange(e) for e in exchanges]
+            cached = [pseudonymiser.day_list(d) for d in cached]
             things = frozenset(
                 r.id for f in result.document.findings for r in f.resources if r.type not in PEOPLE
             )
             inputs = pseudonymiser.inputs(inputs, things)
-            replayed = await _replay(exchanges, started, settings.corp_id, inputs, checks, record_to, "")
+            replayed = await _replay(
+                exchanges, cached, started, settings.corp_id, inputs, checks, record_to, ""
+            )
             recorded = replayed.document
         write_bundle(
             record_to,
@@ -126,6 +141,7 @@ async def scan_live(
             org_name=result.document.scan.tenant.org_name,
             inputs=inputs.files(),
             findings_json=recorded.model_dump_json(indent=2),
+            cached_days=cached,
             pseudonymised=pseudonymiser is not None,
             sign=sign,
         )
@@ -147,6 +163,7 @@ async def replay_bundle(
     manifest = bundle.manifest
     result = await _replay(
         bundle.exchanges,
+        bundle.cached_days,
         manifest.recorded_at,
         manifest.corp_id,
         inputs,
@@ -163,8 +180,19 @@ async def replay_bundle(
     return replace(result, document=result.document.model_copy(update={"scan": scan}))
 
 
+def _held_days(
+    activity: ActivityDays | None, corp_id: str | None, as_of: datetime, dormant_days: int
+) -> DayCache | None:
+    """The days of the window the state holds for this tenant (None: no state, or no corp_id to
+    key them by, so nothing is taken nor kept)."""
+    if activity is None or not corp_id:
+        return None
+    return DayCache.of(activity.activity_days(corp_id, *dormancy_window(as_of, dormant_days)))
+
+
 async def _replay(
     exchanges: list[Exchange],
+    cached_days: Sequence[DayList],
     as_of: datetime,
     corp_id: str | None,
     inputs: JudgementInputs,
@@ -184,7 +212,13 @@ async def _replay(
     )
     started = datetime.now(UTC)
     async with client:
-        snapshot = await collect(client, as_of=as_of, corp_id=corp_id, **_collection_plan(inputs, checks))
+        snapshot = await collect(
+            client,
+            as_of=as_of,
+            corp_id=corp_id,
+            activity_days=DayCache.of(cached_days) if cached_days else None,
+            **_collection_plan(inputs, checks),
+        )
     usage = _usage(client)
     return _evaluate(
         snapshot, inputs, checks, "replay", started, usage, bundle=bundle_path, integrity=integrity or None

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
+from dingscan.activity import DayCache
 from dingscan.client.paging import Caller
 from dingscan.collect.base import Progress, QuietProgress, ScanAborted, SectionRunner
 from dingscan.collect.directory import DirectoryWalks
@@ -32,18 +33,23 @@ async def collect(
     corp_id: str | None,
     progress: Progress | None = None,
     dormant_days: int = DORMANCY_DAYS,
+    activity_days: DayCache | None = None,
     needed: Collection[SectionName] | None = None,
 ) -> Snapshot:
     """Everything the baseline needs about the tenant, as of ``as_of``.
 
-    ``dormant_days`` is the inactivity window (policy ``lifecycle.dormant_days``); ``needed``,
+    ``dormant_days`` is the inactivity window (policy ``lifecycle.dormant_days``);
+    ``activity_days``, the days' activity lists already held, taken instead of fetched (and
+    given the days fetched); ``needed``,
     the sections the loaded checks require (None: all), spares a large tenant the one-call-per-
     department details when no check reads them.
 
     Raises :class:`ScanAborted` when DingTalk answered that no scan can succeed.
     """
     runner = SectionRunner(progress or QuietProgress())
-    collection = _Collection(client, as_of, corp_id, runner, dormant_days=dormant_days, needed=needed)
+    collection = _Collection(
+        client, as_of, corp_id, runner, dormant_days=dormant_days, activity_days=activity_days, needed=needed
+    )
     sections = await collection.run()
     if collection.runner.fatal is not None:
         raise ScanAborted(collection.runner.fatal.reason)
@@ -61,6 +67,7 @@ class _Collection:
         runner: SectionRunner,
         *,
         dormant_days: int,
+        activity_days: DayCache | None,
         needed: Collection[SectionName] | None,
     ) -> None:
         self.client = client
@@ -68,6 +75,7 @@ class _Collection:
         self.corp_id = corp_id
         self.runner = runner
         self.dormant_days = dormant_days
+        self.activity_days = activity_days
         self.needed = needed
         self.directory = DirectoryWalks(client, details=needed is None or SectionName.DEPARTMENTS in needed)
         self._done: dict[SectionName, Section[Any]] = {}

@@ -10,6 +10,10 @@ other's complement, so only the smaller is fetched. A probe page at the middle o
 organisation (``user/count``) tells which: if the inactive list goes on past it, the active list
 is the smaller. The oldest day is always fetched as the inactive list, so the result never rests
 on the directory: the dormant are those on every inactive list fetched and on no active list.
+
+With a :class:`~dingscan.activity.DayCache` (a state directory, or a bundle's recorded days), a
+day already held is taken from it instead of DingTalk, except an oldest day held only as its
+active list, which is fetched as the inactive one as above; every day fetched is added to it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 
 import structlog
 
+from dingscan.activity import DayCache, DayList
 from dingscan.client import endpoints as ep
 from dingscan.client.errors import DingTalkError
 from dingscan.client.paging import Caller, has_more, items_at, next_token_pages, offset_pages, result_of
@@ -67,15 +72,24 @@ def dormancy_window(as_of: datetime, days: int = DORMANCY_DAYS) -> tuple[date, d
     return last - timedelta(days=days - 1), last
 
 
-async def collect_dormancy(client: Caller, as_of: datetime, days: int = DORMANCY_DAYS) -> Section[Dormancy]:
+async def collect_dormancy(
+    client: Caller, as_of: datetime, days: int = DORMANCY_DAYS, cache: DayCache | None = None
+) -> Section[Dormancy]:
     first, last = dormancy_window(as_of, days)
-    members = await _member_count(client)
+    held = cache.held if cache is not None else {}
     activity = _Activity()
+    missing = []
+    for day in (first + timedelta(days=n) for n in range((last - first).days + 1)):
+        known = held.get(day)
+        if known is None or (day == first and known.active):  # the oldest: an inactive list
+            missing.append(day)
+            continue
+        activity.add(set(known.userids), active=known.active)
+        if cache is not None:
+            cache.used.append(known)
+    members = await _member_count(client) if missing else None
     await asyncio.gather(
-        *(
-            _fetch_day(client, first + timedelta(days=n), None if n == 0 else members, activity)
-            for n in range((last - first).days + 1)
-        )
+        *(_fetch_day(client, day, None if day == first else members, activity, cache) for day in missing)
     )
     return Section.collected(Dormancy(first_day=first, last_day=last, dormant_userids=activity.dormant()))
 
@@ -113,20 +127,28 @@ async def _member_count(client: Caller) -> int | None:
     return None
 
 
-async def _fetch_day(client: Caller, day: date, members: int | None, activity: _Activity) -> None:
+async def _fetch_day(
+    client: Caller, day: date, members: int | None, activity: _Activity, cache: DayCache | None
+) -> None:
+    userids, active = await _day_list(client, day, members)
+    if cache is not None:  # before folding, which may narrow the set in place
+        cache.fetched.append(DayList(day=day, active=active, userids=tuple(sorted(userids))))
+    activity.add(userids, active=active)
+
+
+async def _day_list(client: Caller, day: date, members: int | None) -> tuple[set[str], bool]:
+    """The smaller of the day's two lists, and whether it is the active one."""
     query = {"query_date": day.strftime("%Y%m%d")}
     if members is None or members < 2 * ACTIVITY_PAGE:
-        activity.add(await _userids(client, {**query, "is_active": False}), active=False)
-        return
+        return await _userids(client, {**query, "is_active": False}), False
     middle = members // 2 // ACTIVITY_PAGE * ACTIVITY_PAGE
     body = {**query, "is_active": False, "offset": middle, "size": ACTIVITY_PAGE}
     probe = await client.call(ep.INACTIVE_USERS, body=body)
     tail = items_at(probe, "result", "list", endpoint=ep.INACTIVE_USERS)
     if has_more(probe, tail, size=ACTIVITY_PAGE, flag_in=("result",)):
-        activity.add(await _userids(client, {**query, "is_active": True}), active=True)
-    else:
-        head = await _userids(client, {**query, "is_active": False}, stop=middle)
-        activity.add(head | {str(userid) for userid in tail}, active=False)
+        return await _userids(client, {**query, "is_active": True}), True
+    head = await _userids(client, {**query, "is_active": False}, stop=middle)
+    return head | {str(userid) for userid in tail}, False
 
 
 async def _userids(client: Caller, body: dict[str, Any], *, stop: int | None = None) -> set[str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
+from dingscan.activity import DayCache
 from dingscan.client import endpoints as ep
 from dingscan.client.endpoints import Endpoint
 from dingscan.client.paging import Caller
@@ -39,13 +40,14 @@ T = TypeVar("T")
 
 class Context(Protocol):
     """What a collector may use: the client, the scan's clock and tenant, the policy's inactivity
-    window, the sections the loaded checks need (None: all), the directory's per-department
+    window and the days' activity lists already held (None: keep none), the sections the loaded checks need (None: all), the directory's per-department
     walks, and collected sections."""
 
     client: Caller
     as_of: datetime
     corp_id: str | None
     dormant_days: int
+    activity_days: DayCache | None
     needed: Collection[SectionName] | None
     directory: DirectoryWalks
 
@@ -148,7 +150,7 @@ REGISTRY: tuple[SectionSpec, ...] = (
     SectionSpec(S.LEAVE_RECORDS, lambda c: collect_leave_records(c.client, c.as_of), (ep.LEAVE_RECORDS,)),
     SectionSpec(
         S.DORMANCY,
-        lambda c: collect_dormancy(c.client, c.as_of, c.dormant_days),
+        lambda c: collect_dormancy(c.client, c.as_of, c.dormant_days, c.activity_days),
         (ep.INACTIVE_USERS,),
         hint_endpoints=(ep.USER_COUNT,),
     ),

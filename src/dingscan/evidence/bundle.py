@@ -8,6 +8,8 @@ A bundle is a folder::
     attestations.yaml the attestation file it was judged against (when one was given)
     exceptions.yaml   the exceptions file (accepted risks) it was judged against (when one was given)
     findings.json     the recorded scan's findings, for comparison with a replay
+    cached_days.json  the days' activity lists the scan took from its state instead of DingTalk
+                      (when it took any), so a replay needs no state
     manifest.sig      optional Ed25519 signature of manifest.json (which pins every other file)
 
 It is staged in a private temporary folder and renamed into place only when complete, so an
@@ -29,7 +31,7 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +40,7 @@ from typing import Any, Literal, Self, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from dingscan import __version__
+from dingscan.activity import DAY_LISTS, DayList
 from dingscan.evidence.errors import BundleError, UnsafeBundle
 from dingscan.evidence.exchange import Exchange
 from dingscan.findings import FindingsDocument
@@ -49,6 +52,7 @@ MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 EXCHANGES = "exchanges.jsonl"
 FINDINGS = "findings.json"
+CACHED_DAYS = "cached_days.json"
 INPUT_FILES = {"policy": "policy.yaml", "attestations": "attestations.yaml", "exceptions": "exceptions.yaml"}
 FORMAT_VERSION = 1
 MiB = 1024 * 1024
@@ -58,6 +62,7 @@ MAX_BYTES = {
     SIGNATURE: 4096,
     EXCHANGES: 1024 * MiB,
     FINDINGS: 64 * MiB,
+    CACHED_DAYS: 1024 * MiB,
     **dict.fromkeys(INPUT_FILES.values(), MAX_INPUT_BYTES),
 }
 #: What a manifest must pin: every file a replay reads.
@@ -107,6 +112,7 @@ class Bundle:
     findings_json: str
     integrity: str  # what verification established, shown in the replay's findings
     recorded: FindingsDocument  # findings_json, parsed
+    cached_days: list[DayList]  # taken from the state by the recorded scan, not in exchanges
 
     def judged_against(self) -> JudgementInputs:
         """The policy, attestations and exceptions the recorded scan was judged against."""
@@ -128,11 +134,14 @@ def write_bundle(
     org_name: str | None,
     inputs: dict[str, InputFile],
     findings_json: str,
+    cached_days: Sequence[DayList] = (),
     pseudonymised: bool = False,
     sign: Callable[[bytes], bytes] | None = None,
 ) -> Manifest:
     exchange_lines = "".join(e.model_dump_json() + "\n" for e in sorted(exchanges, key=lambda e: e.seq))
     files = {EXCHANGES: exchange_lines.encode(), FINDINGS: findings_json.encode()}
+    if cached_days:
+        files[CACHED_DAYS] = DAY_LISTS.dump_json(sorted(cached_days, key=lambda d: d.day), indent=2)
     files |= {INPUT_FILES[name]: file.text.encode() for name, file in inputs.items()}
     manifest = Manifest(
         recorded_at=recorded_at,
@@ -179,9 +188,14 @@ def read_bundle(
     }
     findings_json = _parse(path, files, FINDINGS, str)
     recorded = _parse(path, files, FINDINGS, lambda text: FindingsDocument.model_validate(_strict_json(text)))
+    cached_days = (
+        _parse(path, files, CACHED_DAYS, lambda text: DAY_LISTS.validate_python(_strict_json(text)))
+        if CACHED_DAYS in manifest.files
+        else []
+    )
     if "policy" not in inputs:
         raise BundleError(f"{path}: the manifest names no policy file")
-    return Bundle(path, manifest, exchanges, inputs, findings_json, integrity, recorded)
+    return Bundle(path, manifest, exchanges, inputs, findings_json, integrity, recorded, cached_days)
 
 
 def _open(path: Path, check_signature: SignatureCheck | None) -> tuple[Manifest, dict[str, bytes], str]:

@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from dingscan.activity import DayList
 from dingscan.evidence.exchange import Exchange, RecordedRequest, RecordedResponse
 from dingscan.inputs import InputFile, JudgementInputs
 from dingscan.yamlfile import parse_yaml_mapping
@@ -94,6 +95,10 @@ class Pseudonymiser:
         if response is not None and response.text:
             response = self._response(request.path, response)
         return exchange.model_copy(update={"request": request, "response": response})
+
+    def day_list(self, day: DayList) -> DayList:
+        """A day's activity list taken from the state, under the same pseudonyms as the answers."""
+        return day.model_copy(update={"userids": tuple(sorted(self.userid(u) for u in day.userids))})
 
     def inputs(self, inputs: JudgementInputs, things: frozenset[str] = frozenset()) -> JudgementInputs:
         """The input files with the same pseudonyms as the exchanges, so that break-glass accounts,

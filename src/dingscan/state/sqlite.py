@@ -7,19 +7,22 @@ transaction rolls back), and two overlapping runs serialise (the second waits up
 
 The schema is versioned: ``schema_version`` holds the version, and :data:`MIGRATIONS` upgrades
 a store from any earlier version, each step in the same transaction as the version bump. New
-data (say, per-day activity lists for large tenants) is a new table added by a new migration.
+data is a new table added by a new migration: version 2 keeps each tenant's days' activity
+lists (:class:`~dingscan.activity.ActivityDays`), one row per tenant and day.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
+from dingscan.activity import DayList
 from dingscan.findings import ResourceKey, Status
 from dingscan.state.store import (
     KnownOffender,
@@ -65,6 +68,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (tenant, control_id, resource_type, resource_id)
         ) WITHOUT ROWID""",
     ),
+    (
+        # A past day's list never changes; userids is its JSON array, read and written whole.
+        """CREATE TABLE activity_days (
+            tenant TEXT NOT NULL,
+            day TEXT NOT NULL,
+            active INTEGER NOT NULL,
+            userids TEXT NOT NULL,
+            PRIMARY KEY (tenant, day)
+        ) WITHOUT ROWID""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _RETRY_SECONDS = 0.05
@@ -75,7 +88,8 @@ def _busy(exc: sqlite3.Error) -> bool:
 
 
 class SqliteStore:
-    """:class:`~dingscan.state.store.StateStore` in ``directory/state.sqlite3``."""
+    """:class:`~dingscan.state.store.StateStore` and :class:`~dingscan.activity.ActivityDays`
+    in ``directory/state.sqlite3``."""
 
     def __init__(self, directory: Path, *, wait_seconds: float = 10.0) -> None:
         self.directory = directory
@@ -215,6 +229,30 @@ class SqliteStore:
             )
             for control, kind, rid, name, first_seen, open_since in rows
         ]
+
+    def activity_days(self, tenant: str, first: date, last: date) -> list[DayList]:
+        rows = self._db.execute(
+            "SELECT day, active, userids FROM activity_days WHERE tenant = ? AND day BETWEEN ? AND ? "
+            "ORDER BY day",
+            (tenant, first.isoformat(), last.isoformat()),
+        )
+        try:
+            return [
+                DayList(day=date.fromisoformat(day), active=bool(active), userids=tuple(json.loads(userids)))
+                for day, active, userids in rows
+            ]
+        except ValueError as exc:  # ValidationError too: a hand-edited or damaged row
+            raise StateError(f"state {self.directory}: an activity day is unreadable: {exc}") from None
+
+    def store_activity_days(self, tenant: str, days: Sequence[DayList], *, keep_from: date) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM activity_days WHERE tenant = ? AND day < ?", (tenant, keep_from.isoformat())
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO activity_days VALUES (?, ?, ?, ?)",
+                [(tenant, d.day.isoformat(), int(d.active), json.dumps(d.userids)) for d in days],
+            )
 
     def tenants(self) -> list[str]:
         return [t for (t,) in self._db.execute("SELECT DISTINCT tenant FROM scans ORDER BY tenant")]

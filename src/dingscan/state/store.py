@@ -3,7 +3,9 @@
 Each backend (SQLite for one machine; PostgreSQL for fleets of scanners writing to one store)
 implements :class:`StateStore`. Everything above it (first-seen dates, changes, the history
 table) is computed from these records by backend-independent code, so a backend only stores
-and fetches. An offender's identity is (tenant corp_id, control ID, resource type, resource id).
+and fetches. Keeping days' activity lists for daily re-scans is a separate, optional interface
+(:class:`~dingscan.activity.ActivityDays`): SQLite implements it; a backend that does not
+simply gives no caching (every scan fetches every day). An offender's identity is (tenant corp_id, control ID, resource type, resource id).
 """
 
 from __future__ import annotations
