@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from conftest import judged_by, settings_for
+from pydantic import SecretStr
 
-from dingscan.activity import DayList
+from dingscan.activity import DayCache, DayList
+from dingscan.client import DingTalkClient, HostMap
 from dingscan.client import endpoints as ep
+from dingscan.collect.lifecycle import collect_dormancy, dormancy_window
 from dingscan.emulator import Emulator, Tenant
+from dingscan.emulator.org import Org
 from dingscan.engine import load_checks
 from dingscan.evidence import Pseudonymiser, read_bundle
 from dingscan.evidence.bundle import CACHED_DAYS
@@ -111,3 +115,27 @@ async def test_a_pseudonymised_rescan_bundle_pseudonymises_the_held_days_and_rep
     replayed = await replay_bundle(bundle, inputs=bundle.judged_against(), checks=load_checks())
     assert replayed.document.scan.replay is not None
     assert replayed.document.scan.replay.result == "identical"
+
+
+async def test_an_oldest_day_held_only_as_its_active_list_is_fetched_as_the_inactive_one(
+    tenant: Tenant,
+) -> None:
+    """The dormant are those on every inactive list: at least one must be fetched or held."""
+    org = Org(tenant, NOW)
+    first, last = dormancy_window(NOW)
+    window = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    cache = DayCache.of(
+        [DayList(day=d, active=True, userids=tuple(sorted(org.activity(d, active=True)))) for d in window]
+    )
+    with Emulator(tenant, now=NOW, qps=None) as emu:
+        async with DingTalkClient(
+            emu.app_key, SecretStr(emu.app_secret), hosts=HostMap(emu.oapi_url, emu.api_url)
+        ) as client:
+            dormancy = (await collect_dormancy(client, NOW, cache=cache)).get()
+        calls = [c for c in emu.calls if c.path == ep.INACTIVE_USERS.path]
+
+    expected = sorted(u.userid for u in tenant.users if not any(org.logged_in_on(u, d) for d in window))
+    assert dormancy.dormant_userids == expected and expected
+    assert len(calls) == 1
+    assert [(d.day, d.active) for d in cache.fetched] == [(first, False)]
+    assert len(cache.used) == 29

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sqlite3
 import stat
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from dingscan.activity import ActivityDays, DayList
 from dingscan.drift import compare
 from dingscan.findings import FindingsDocument, ResourceKey, Status
 from dingscan.i18n import translator
@@ -163,3 +164,35 @@ def test_a_postgres_url_password_stays_out_of_messages(postgres_server: Postgres
     message = str(raised.value)
     assert "hunter2" not in message and f"{PG_USER}:***@127.0.0.1" in message
     assert "no_such_database" in message and "\n" not in message
+
+
+def test_activity_days_are_kept_per_tenant_and_forgotten_past_the_window(tmp_path: Path) -> None:
+    """SQLite keeps days' activity lists; PostgreSQL does not (its scans fetch every day)."""
+    assert not issubclass(PostgresStore, ActivityDays)
+    store = SqliteStore(tmp_path / "state")
+    first = date(2026, 11, 1)
+    days = [DayList(day=first + timedelta(days=n), active=n % 2 == 1, userids=("a", "b")) for n in range(3)]
+    store.store_activity_days("dingcorp", days, keep_from=first)
+    store.store_activity_days("othercorp", days[:1], keep_from=first)
+    assert store.activity_days("dingcorp", first, first + timedelta(days=29)) == days
+    assert store.activity_days("dingcorp", first + timedelta(days=1), first + timedelta(days=1)) == days[1:2]
+    assert store.activity_days("nobody", first, first + timedelta(days=29)) == []
+
+    store.store_activity_days("dingcorp", [], keep_from=first + timedelta(days=2))
+    assert store.activity_days("dingcorp", first, first + timedelta(days=29)) == days[2:]
+    assert store.activity_days("othercorp", first, first) == days[:1]  # another tenant's days stay
+
+
+def test_a_state_from_before_activity_days_is_migrated_keeping_its_history(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "state")
+    store.record(scan(0, {"DT.PRV.1": Status.FAIL}, {"DT.PRV.1": [ALICE]}))
+    store.close()
+    with sqlite3.connect(tmp_path / "state" / DATABASE) as db:
+        db.execute("DROP TABLE activity_days")
+        db.execute("UPDATE schema_version SET version = 1")
+    store = SqliteStore(tmp_path / "state")
+    day = DayList(day=date(2026, 11, 1), active=False, userids=("alice",))
+    store.store_activity_days("dingcorp", [day], keep_from=day.day)
+    assert store.activity_days("dingcorp", day.day, day.day) == [day]
+    assert [o.key.id for o in store.offenders("dingcorp")] == ["alice"]
+    assert store.scans("dingcorp", 5)[0].scan_id == "scan-0"
