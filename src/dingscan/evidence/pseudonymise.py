@@ -1,8 +1,9 @@
 """Pseudonymised bundles: personal data replaced by keyed, consistent pseudonyms.
 
 A bundle handed to an auditor or attached to a ticket need not carry staff names, mobiles or
-mailboxes. Every identifier and piece of personal data, in every recorded request and answer
-*and* in the policy, attestation and exceptions files the bundle carries, is replaced by an HMAC-SHA256
+mailboxes. Every identifier and piece of personal data, in every recorded request and answer,
+in the days' activity lists a scan took from its state (``cached_days.json``), *and* in the
+policy, attestation and exceptions files the bundle carries, is replaced by an HMAC-SHA256
 pseudonym under one key, so the same person gets the same pseudonym everywhere: replay still
 matches requests to answers, the checks still join leavers to members and temporary grants to
 role holders, and the bundle's findings (judged on the pseudonymised data) name nobody. Email
