@@ -8,7 +8,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from conftest import judged_by, settings_for
+from e2e_support import judged_by, settings_for
 from pydantic import SecretStr
 
 from dingscan.activity import DayCache, DayList
