@@ -29,8 +29,10 @@ from dingscan.state.store import (
     ScanRecord,
     ScanStatuses,
     StateError,
+    busy,
     out_of_order,
     resolved,
+    upgrade_schema,
 )
 
 #: The advisory lock every writer takes (an arbitrary constant: "dingscan" in ASCII, truncated).
@@ -101,10 +103,7 @@ class PostgresStore:
 
     def _error(self, exc: psycopg.Error) -> StateError:
         if isinstance(exc, errors.LockNotAvailable):
-            return StateError(
-                f"state {self.where}: in use by another dingscan run "
-                f"(waited {self.wait_seconds:g} s); try again when it has finished"
-            )
+            return busy(self.where, self.wait_seconds)
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         return StateError(f"state {self.where}: {first_line}")
 
@@ -123,21 +122,7 @@ class PostgresStore:
 
     def _migrate(self) -> None:
         with self._transaction() as db:
-            db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            row = db.execute("SELECT version FROM schema_version").fetchone()
-            version = int(row[0]) if row else 0
-            if version > SCHEMA_VERSION:
-                raise StateError(
-                    f"state {self.where}: written by a newer dingscan (schema {version}, "
-                    f"this one knows {SCHEMA_VERSION}); upgrade dingscan"
-                )
-            for step in MIGRATIONS[version:]:
-                for statement in step:
-                    db.execute(statement)
-            if row is None:
-                db.execute("INSERT INTO schema_version VALUES (%s)", (SCHEMA_VERSION,))
-            else:
-                db.execute("UPDATE schema_version SET version = %s", (SCHEMA_VERSION,))
+            upgrade_schema(db, self.where, MIGRATIONS, "%s")
 
     def record(self, scan: ScanRecord) -> Prior:
         with self._transaction() as db:

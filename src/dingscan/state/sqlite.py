@@ -30,9 +30,11 @@ from dingscan.state.store import (
     ScanRecord,
     ScanStatuses,
     StateError,
+    busy,
     out_of_order,
     resolved,
     stamp,
+    upgrade_schema,
 )
 
 DATABASE = "state.sqlite3"
@@ -123,10 +125,7 @@ class SqliteStore:
 
     def _error(self, exc: sqlite3.Error) -> StateError:
         if _busy(exc):
-            return StateError(
-                f"state {self.directory}: in use by another dingscan run "
-                f"(waited {self.wait_seconds:g} s); try again when it has finished"
-            )
+            return busy(str(self.directory), self.wait_seconds)
         return StateError(f"state {self.directory}: {exc}")
 
     @contextmanager
@@ -147,21 +146,7 @@ class SqliteStore:
 
     def _migrate(self) -> None:
         with self._transaction() as db:
-            db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            row = db.execute("SELECT version FROM schema_version").fetchone()
-            version = row[0] if row else 0
-            if version > SCHEMA_VERSION:
-                raise StateError(
-                    f"state {self.directory}: written by a newer dingscan (schema {version}, "
-                    f"this one knows {SCHEMA_VERSION}); upgrade dingscan"
-                )
-            for step in MIGRATIONS[version:]:
-                for statement in step:
-                    db.execute(statement)
-            if row is None:
-                db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
-            else:
-                db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+            upgrade_schema(db, str(self.directory), MIGRATIONS, "?")
 
     def record(self, scan: ScanRecord) -> Prior:
         as_of = stamp(scan.as_of)
@@ -171,7 +156,7 @@ class SqliteStore:
             ).fetchone()
             if latest and latest[0] >= as_of:
                 raise out_of_order(str(self.directory), scan, datetime.fromisoformat(latest[0]))
-            previous = self._scans(scan.tenant, 1)
+            previous = self.scans(scan.tenant, 1)
             prior = Prior(previous[-1] if previous else None, self.offenders(scan.tenant))
             scan_row = db.execute(
                 "INSERT INTO scans (scan_uid, tenant, as_of, mode) VALUES (?, ?, ?, ?)",
@@ -198,7 +183,7 @@ class SqliteStore:
             )
         return prior
 
-    def _scans(self, tenant: str, limit: int) -> list[ScanStatuses]:
+    def scans(self, tenant: str, limit: int) -> list[ScanStatuses]:
         rows = self._db.execute(
             "SELECT id, scan_uid, as_of FROM scans WHERE tenant = ? ORDER BY as_of DESC LIMIT ?",
             (tenant, limit),
@@ -210,9 +195,6 @@ class SqliteStore:
                 ScanStatuses(scan_uid, datetime.fromisoformat(as_of), {c: Status(s) for c, s in statuses})
             )
         return scans
-
-    def scans(self, tenant: str, limit: int) -> list[ScanStatuses]:
-        return self._scans(tenant, limit)
 
     def offenders(self, tenant: str) -> list[KnownOffender]:
         rows = self._db.execute(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Literal, Protocol
 
 from dingscan.drift import EVALUATED
 from dingscan.findings import ResourceKey, Status
@@ -109,3 +109,37 @@ def resolved(prior: Prior, scan: ScanRecord) -> list[KnownOffender]:
         and scan.statuses.get(o.control_id) in EVALUATED
         and (o.control_id, o.key.type, o.key.id) not in current
     ]
+
+
+def busy(where: str, wait_seconds: float) -> StateError:
+    """Another run holds the state for longer than this one waits (a cron job that ran long)."""
+    return StateError(
+        f"state {where}: in use by another dingscan run "
+        f"(waited {wait_seconds:g} s); try again when it has finished"
+    )
+
+
+def upgrade_schema(
+    db: Any, where: str, migrations: Sequence[Sequence[str]], placeholder: Literal["?", "%s"]
+) -> None:
+    """Apply the migrations a store lacks; refuse a store written by a newer dingscan.
+
+    ``db`` is a DB-API connection inside the store's write transaction, so each step lands with
+    its version bump or not at all. ``migrations[n]`` upgrades schema version n to n + 1.
+    """
+    newest = len(migrations)
+    db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = db.execute("SELECT version FROM schema_version").fetchone()
+    version = int(row[0]) if row else 0
+    if version > newest:
+        raise StateError(
+            f"state {where}: written by a newer dingscan (schema {version}, "
+            f"this one knows {newest}); upgrade dingscan"
+        )
+    for step in migrations[version:]:
+        for statement in step:
+            db.execute(statement)
+    if row is None:
+        db.execute(f"INSERT INTO schema_version VALUES ({placeholder})", (newest,))  # noqa: S608
+    else:
+        db.execute(f"UPDATE schema_version SET version = {placeholder}", (newest,))  # noqa: S608
