@@ -13,7 +13,7 @@ from dingscan.attestations import Attestations
 from dingscan.check import Check
 from dingscan.collect.lifecycle import LEAVER_LOOKBACK
 from dingscan.engine import load_checks, run_check
-from dingscan.findings import Finding
+from dingscan.findings import Finding, FindingsDocument, ScanInfo, Tenant, Tool
 from dingscan.policy import Policy
 from dingscan.snapshot import (
     Admin,
@@ -120,3 +120,24 @@ def only_required(check: Check) -> Snapshot:
     """A snapshot in which exactly the sections the check declares are collected (empty)."""
     declared = check.requires + check.enriches + check.supports
     return snapshot(**{name.value: empty_data(name) for name in declared})
+
+
+def findings_document(
+    *findings: Finding, corp_id: str = "ding1", org_name: str = "Org", when: datetime | None = None
+) -> FindingsDocument:
+    """The findings document of a live scan of one tenant that produced ``findings``."""
+    when = when or datetime(2026, 11, 25, tzinfo=UTC)
+    return FindingsDocument(
+        tool=Tool(version="0"),
+        scan=ScanInfo(
+            id="x",
+            mode="live",
+            started_at=when,
+            finished_at=when,
+            as_of=when,
+            tenant=Tenant(corp_id=corp_id, org_name=org_name),
+        ),
+        coverage={},
+        summary=FindingsDocument.summarise(list(findings)),
+        findings=list(findings),
+    )

@@ -16,19 +16,16 @@ from dingscan.cli import main
 from dingscan.emulator import Emulator
 from dingscan.findings import (
     Finding,
-    FindingsDocument,
     Resource,
-    ScanInfo,
     Severity,
     Status,
-    Tenant,
-    Tool,
 )
 from dingscan.logs import configure_logging
 from dingscan.report.console import render_summary
 from dingscan.report.progress import TerminalProgress
 from dingscan.report.terminal import for_terminal
 from dingscan.snapshot import Section
+from factories import findings_document
 
 #: Erase the line, return, print a fake verdict, set the window title, reverse what follows.
 HOSTILE = "\x1b[2K\r\x08DT.PRV.1 high PASS\x1b]0;owned\x07\u202etxt.exe\x9b31m"
@@ -48,20 +45,7 @@ def test_a_hostile_member_name_and_message_cannot_rewrite_the_summary() -> None:
         uid="x", control_id="DT.PRV.1", title="t", severity=Severity.HIGH, status=Status.FAIL,
         message=f"1 offender {HOSTILE}", evidence_source="api", resources=[offender], remediation="r",
     )  # fmt: skip
-    document = FindingsDocument(
-        tool=Tool(version="0"),
-        scan=ScanInfo(
-            id="x",
-            mode="live",
-            started_at=WHEN,
-            finished_at=WHEN,
-            as_of=WHEN,
-            tenant=Tenant(corp_id="ding1", org_name=f"Org {HOSTILE}"),
-        ),
-        coverage={},
-        summary=FindingsDocument.summarise([finding]),
-        findings=[finding],
-    )
+    document = findings_document(finding, org_name=f"Org {HOSTILE}", when=WHEN)
     summary = render_summary(document)
     assert not OBEYED.search(summary)
     assert "\\x1b]0;owned\\x07" in summary  # shown, so a reader sees the attempt

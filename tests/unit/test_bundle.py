@@ -8,24 +8,11 @@ import pytest
 from dingscan.client.endpoints import Host
 from dingscan.evidence import BundleError, read_bundle, verify_bundle, write_bundle
 from dingscan.evidence.exchange import Exchange, RecordedRequest, RecordedResponse
-from dingscan.findings import FindingsDocument, ScanInfo, Tenant, Tool
 from dingscan.inputs import InputFile
+from factories import findings_document
 
 WHEN = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
-FINDINGS = FindingsDocument(
-    tool=Tool(version="0"),
-    scan=ScanInfo(
-        id="x",
-        mode="live",
-        started_at=WHEN,
-        finished_at=WHEN,
-        as_of=WHEN,
-        tenant=Tenant(corp_id="dingx", org_name="Org"),
-    ),
-    coverage={},
-    summary={},
-    findings=[],
-).model_dump_json()
+FINDINGS = findings_document(corp_id="dingx", when=WHEN).model_dump_json()
 
 
 def exchanges() -> list[Exchange]:
