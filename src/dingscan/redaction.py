@@ -54,13 +54,23 @@ class SecretRegistry:
     def scrub_json(self, text: str) -> str:
         """Like :meth:`scrub` for text that may be JSON, where a secret can also hide behind
         escapes (``\\u0064...``): JSON whose strings hold a secret is written again, scrubbed
-        (so it stays valid JSON); other text is scrubbed as text."""
+        (so it stays valid JSON); other text is scrubbed as text.
+
+        Python's ``json`` also reads ``NaN`` and ``Infinity``, which are not JSON: such text is
+        scrubbed as text, since a secret spelt ``Infinity`` is not a string inside it (and ``NaN``
+        never equals itself, so the answer would be rewritten every time). The result is scrubbed
+        as text once more, for a secret written outside a string (a number, say)."""
         try:
-            value = json.loads(text)
+            value = json.loads(text, parse_constant=_not_json)
         except (ValueError, RecursionError):
             return self.scrub(text)
         scrubbed = _map_strings(value, self.scrub)
-        return text if scrubbed == value else json.dumps(scrubbed, ensure_ascii=False)
+        return self.scrub(text if scrubbed == value else json.dumps(scrubbed, ensure_ascii=False))
+
+
+def _not_json(constant: str) -> Any:
+    """``parse_constant`` for :func:`json.loads`: ``NaN``, ``Infinity`` and ``-Infinity`` are refused."""
+    raise ValueError(f"{constant} is not JSON")
 
 
 def _map_strings(value: Any, change: Any) -> Any:
