@@ -221,3 +221,28 @@ def test_a_state_from_before_activity_days_is_migrated_keeping_its_history(tmp_p
     assert store.activity_days("dingcorp", day.day, day.day) == [day]
     assert [o.key.id for o in store.offenders("dingcorp")] == ["alice"]
     assert store.scans("dingcorp", 5)[0].scan_id == "scan-0"
+
+
+@pytest.mark.parametrize("name", [DATABASE, f"{DATABASE}-wal"])
+def test_a_state_file_that_is_a_symlink_is_refused_and_its_target_never_created(
+    tmp_path: Path, name: str
+) -> None:
+    folder = tmp_path / "state"
+    folder.mkdir()
+    target = tmp_path / "elsewhere" / "victim"
+    target.parent.mkdir()
+    (folder / name).symlink_to(target)
+    with pytest.raises(StateError, match=f"{name} is a symbolic link"):
+        SqliteStore(folder)
+    assert not target.exists()
+
+
+def test_an_existing_state_folder_and_file_are_made_owner_only(tmp_path: Path) -> None:
+    folder = tmp_path / "state"
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)
+    (folder / DATABASE).touch(mode=0o666)
+    (folder / DATABASE).chmod(0o666)
+    SqliteStore(folder).close()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / DATABASE).stat().st_mode) == 0o600
