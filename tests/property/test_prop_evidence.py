@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 from unittest import mock
+from urllib.parse import unquote, unquote_plus
 
 import httpx
 import pytest
@@ -83,6 +84,38 @@ def test_scrub_removes_every_registered_secret(data: st.DataObject | None, value
     if not any(value in text for value in values):
         assert scrubbed == text
     event("a secret was present" if scrubbed != text else "nothing to scrub")
+
+
+@st.composite
+def any_percent_encoding(draw: st.DrawFn, secret: str) -> str:
+    """``secret`` spelt the way some server might echo it: each character as it is, or each of its
+    UTF-8 bytes as ``%XX`` in upper or lower case hex, a space perhaps as ``+``."""
+    spelt = []
+    for char in secret:
+        how = draw(st.sampled_from(["plain", "upper", "lower", "plus"]))
+        if how == "plain" or (how == "plus" and char != " "):
+            spelt.append(char)
+        elif how == "plus":
+            spelt.append("+")
+        else:
+            hex_form = "".join(f"%{byte:02X}" for byte in char.encode())
+            spelt.append(hex_form if how == "upper" else hex_form.lower())
+    return "".join(spelt)
+
+
+@THOROUGH
+@given(data=st.data(), secret=secrets, before=filler, after=filler)
+@example(data=None, secret="s3cr/t key", before="x=", after="&y")
+def test_a_secret_echoed_in_any_percent_encoding_is_scrubbed(
+    data: st.DataObject | None, secret: str, before: str, after: str
+) -> None:
+    echoed = data.draw(any_percent_encoding(secret)) if data else "s3cr%2ft+key"
+    registry = SecretRegistry()
+    registry.register(secret)
+
+    scrubbed = registry.scrub(f"{before.replace('%', '')}{echoed}{after.replace('%', '')}")
+
+    assert secret not in unquote_plus(scrubbed) and secret not in unquote(scrubbed), scrubbed
 
 
 @FAST
