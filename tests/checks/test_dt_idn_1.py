@@ -1,5 +1,7 @@
 from typing import Any
 
+import pytest
+
 from dingscan.findings import Status
 from dingscan.policy import Policy
 from dingscan.snapshot import Section, User
@@ -111,6 +113,7 @@ def test_partial_users_cannot_pass_but_can_fail() -> None:
     assert evaluate("DT.IDN.1", snapshot(attestations=SSO_YES, users=convicting)).status is Status.FAIL
 
 
+@pytest.mark.hostile
 def test_members_seen_without_sso_fail_with_a_narrowed_scope_and_no_readable_attestations() -> None:
     """The FAIL rests on the members that were seen; what is missing is named, never a MANUAL."""
     narrowed = Section.partial(

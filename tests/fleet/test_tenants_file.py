@@ -13,6 +13,7 @@ from dingscan.settings import ConfigError
 ENTRY = "  - name: {name}\n    corp_id: {corp}\n    app_key: {{env: K}}\n    app_secret: {{env: S}}\n"
 
 
+@pytest.mark.hostile
 def test_two_tenants_with_one_corp_id_are_refused(tmp_path: Path) -> None:
     """They would share one history: the second would report nothing new, and each block the other."""
     path = tmp_path / "tenants.yaml"
@@ -25,6 +26,7 @@ def test_two_tenants_with_one_corp_id_are_refused(tmp_path: Path) -> None:
         TenantsFile.load(path)
 
 
+@pytest.mark.hostile
 def test_relative_secret_files_are_read_beside_the_tenants_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -103,6 +103,7 @@ def any_percent_encoding(draw: st.DrawFn, secret: str) -> str:
     return "".join(spelt)
 
 
+@pytest.mark.hostile
 @THOROUGH
 @given(data=st.data(), secret=secrets, before=filler, after=filler)
 @example(data=None, secret="s3cr/t key", before="x=", after="&y")
@@ -168,6 +169,7 @@ def test_a_recorded_response_never_holds_a_registered_secret(
         assert value not in stored(recorded)
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("body", ["Infinity", "-Infinity", "[Infinity, NaN]", '{"a": Infinity}', "123456"])
 def test_a_secret_spelt_as_a_json_literal_or_number_is_scrubbed(body: str) -> None:
     """``json.loads`` reads ``Infinity`` as a float, so scrubbing only the strings left it whole."""
@@ -227,6 +229,7 @@ def normalised(request: httpx.Request, hosts: HostMap | None = None) -> Recorded
     return normalise_request(endpoint.host, path, request)
 
 
+@pytest.mark.hostile
 @THOROUGH
 @given(app_key=secrets, app_secret=secrets, token=tokens, registered=st.booleans())
 @example(app_key="000000", app_secret="auth/s", token="000000", registered=False)  # spells the path

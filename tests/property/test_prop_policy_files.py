@@ -353,6 +353,7 @@ EVERY_YAML_FILE: list[type[BaseModel]] = [Policy, Attestations, Exceptions, Tena
 entries = st.dictionaries(doc_keys, leaves, min_size=1, max_size=5)
 
 
+@pytest.mark.hostile
 @THOROUGH
 @given(
     data=st.data(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from prop_strategies import THOROUGH
@@ -16,6 +17,7 @@ passwords = st.text(
 )
 
 
+@pytest.mark.hostile
 @THOROUGH
 @given(
     password=passwords,

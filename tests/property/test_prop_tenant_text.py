@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from prop_strategies import LINE_BREAKS
@@ -69,6 +70,7 @@ def json_records(text: str) -> list[object]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
+@pytest.mark.hostile
 @settings(max_examples=12, deadline=None, database=None)
 @given(names=st.lists(tenant_text, min_size=1, max_size=4))
 @example(names=["a\u2028b", "c\u2029d", "e\x85f", "\x00\x07\x1b[31m"])

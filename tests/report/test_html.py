@@ -7,6 +7,7 @@ import hashlib
 import html
 import re
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -51,6 +52,7 @@ def test_long_offender_lists_are_capped_and_say_so(demo: FindingsDocument) -> No
 RAW_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+@pytest.mark.hostile
 @settings(max_examples=100, deadline=None, database=None)
 @given(name=st.text(st.characters(codec="utf-8") | st.sampled_from("\x00\x07\x1b\x7f\x85\x9b"), min_size=1))
 @example(name="Chan\x00Tai\x07Man\x1b[2J")

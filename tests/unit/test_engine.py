@@ -218,6 +218,7 @@ class _FailsOnUsers(_Crashes):
         return self.verdict_without_admins
 
 
+@pytest.mark.hostile
 def test_a_fail_proven_while_a_required_section_is_missing_stands_and_names_it() -> None:
     lost = Section[list[object]].failed("app lacks permission qyapi_get_member")
     finding = run_check(_FailsOnUsers(), snapshot(users=[], admins=lost), Policy())
@@ -228,6 +229,7 @@ def test_a_fail_proven_while_a_required_section_is_missing_stands_and_names_it()
     )
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("verdict", [Outcome.passed("fine"), Outcome.manual("ask")])
 def test_any_other_verdict_while_a_required_section_is_missing_is_error(verdict: Outcome) -> None:
     check = _FailsOnUsers()

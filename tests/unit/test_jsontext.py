@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dingscan.jsontext import dumps, json_lines, line_safe
 
 
+@pytest.mark.hostile
 @settings(max_examples=200, deadline=None, database=None)
 @given(values=st.lists(st.dictionaries(st.text(), st.text() | st.integers()), min_size=1, max_size=5))
 def test_json_lines_split_into_their_records_by_any_line_splitter(values: list[dict[str, object]]) -> None:
@@ -26,6 +28,7 @@ def test_line_safe_escapes_only_what_json_leaves_raw() -> None:
     assert line_safe('{"名前": "陳大文 👍"}') == '{"名前": "陳大文 👍"}'
 
 
+@pytest.mark.hostile
 def test_a_file_written_with_raw_separators_is_still_read_line_by_line() -> None:
     older = json.dumps({"name": "a\u2028b"}, ensure_ascii=False) + "\n\n" + json.dumps({"n": 1}) + "\n"
 

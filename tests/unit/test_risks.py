@@ -149,6 +149,7 @@ def test_expiry_is_required_and_ids_unique() -> None:
         Exceptions.parse("exceptions:\n" + twice + twice, "f.yaml")
 
 
+@pytest.mark.hostile
 def test_the_one_year_limit_is_counted_from_the_utc_date() -> None:
     """Exceptions expire on the UTC date; at 07:00 on 1 January in Sydney it is still 31 December
     in UTC, so a year and a day from the local date is a day too many."""

@@ -52,6 +52,7 @@ def test_atomic_write_replaces_whole_file_owner_only(tmp_path: Path) -> None:
     assert [p.name for p in target.parent.iterdir()] == ["findings.json"]
 
 
+@pytest.mark.hostile
 def test_every_empty_dingscan_variable_means_unset(monkeypatch: pytest.MonkeyPatch) -> None:
     """``DINGSCAN_CORP_ID=`` in a systemd or Kubernetes template made "" the corp_id, and the
     tenant's own corp then counted as a partner org; an empty number was a validation error."""

@@ -168,6 +168,7 @@ def test_a_postgres_url_password_stays_out_of_messages(postgres_server: Postgres
     assert "no_such_database" in message and "\n" not in message
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize(
     "credentials",
     [
@@ -223,6 +224,7 @@ def test_a_state_from_before_activity_days_is_migrated_keeping_its_history(tmp_p
     assert store.scans("dingcorp", 5)[0].scan_id == "scan-0"
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("name", [DATABASE, f"{DATABASE}-wal"])
 def test_a_state_file_that_is_a_symlink_is_refused_and_its_target_never_created(
     tmp_path: Path, name: str
@@ -237,6 +239,7 @@ def test_a_state_file_that_is_a_symlink_is_refused_and_its_target_never_created(
     assert not target.exists()
 
 
+@pytest.mark.hostile
 def test_an_existing_state_folder_and_file_are_made_owner_only(tmp_path: Path) -> None:
     folder = tmp_path / "state"
     folder.mkdir(mode=0o777)

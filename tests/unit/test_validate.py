@@ -86,6 +86,7 @@ def test_the_readme_lists_every_config_key() -> None:
     assert not missing, missing
 
 
+@pytest.mark.hostile
 def test_an_exceptions_entry_that_repeats_its_control_is_refused_with_file_and_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
