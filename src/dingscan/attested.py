@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from dingscan.attestations import Attestation, LastDone, Statement
 from dingscan.check import Check, Outcome
 from dingscan.policy import Policy
-from dingscan.snapshot import SectionName, Snapshot
+from dingscan.snapshot import SectionName, SectionUnavailable, Snapshot
 
 
 def attestation_evidence(statement: Attestation) -> dict[str, Any]:
@@ -33,8 +33,16 @@ def attested_by(statement: Attestation) -> str:
 
 
 def read_attestation(snapshot: Snapshot, key: str) -> Attestation | Outcome:
-    """The current statement under ``key``, or the MANUAL outcome saying why there is none."""
-    statement = getattr(snapshot.attestations.get(), key)
+    """The current statement under ``key``, or the MANUAL outcome saying why there is none.
+
+    An attestation file that could not be read is MANUAL here too, so that API evidence beside
+    the statement can still prove a FAIL; the engine turns any other verdict of a check whose
+    attestations are missing into ERROR."""
+    try:
+        attestations = snapshot.attestations.get()
+    except SectionUnavailable as exc:
+        return Outcome.manual(f"the attestation file could not be read: {exc.reason}")
+    statement = getattr(attestations, key)
     if statement is None:
         note = f" ({snapshot.attestations.reason})" if snapshot.attestations.reason else ""
         return Outcome.manual(f"no '{key}' statement in the attestation file{note}")

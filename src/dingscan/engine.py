@@ -8,7 +8,7 @@ The engine, not the checks, owns the fail-closed rules: a required section that 
 collected gives ERROR (NOT_APPLICABLE when the edition has no such data) with the collector's
 reason; a check that raises gives ERROR; a PASS that rests on partial data, or on a missing
 section the check only ``enriches``, becomes ERROR, while a FAIL proven on the data collected
-stands and says what could not be checked.
+stands and says what could not be checked, whatever else is missing (a required section too).
 
 A check is code from wherever a pack came from, so it can cost only its own control: it runs in
 a thread of its own for at most :data:`CHECK_TIMEOUT_S`, and raising anything (``SystemExit``
@@ -207,15 +207,24 @@ def run_check(check: Check, snapshot: Snapshot, policy: Policy) -> Finding:
 
 
 def _fail_closed_outcome(check: Check, snapshot: Snapshot, policy: Policy) -> Outcome:
-    sections = {name: snapshot.section(name) for name in check.requires}
-    missing = {n: s for n, s in sections.items() if s.status in _UNAVAILABLE}
+    """The check's verdict under the fail-closed rules.
+
+    The check runs even when a section it requires is missing: it reads that section through
+    :meth:`Section.get`, which raises, so only a FAIL proven on the other sections can come
+    back, and it stands (DT.IDN.1's members seen without SSO, whether or not the attestation file
+    could be read). Any other verdict, or a crash, is then ERROR (NOT_APPLICABLE when the edition
+    lacks the data) naming the missing sections, as if the check had not run.
+    """
+    missing = {n: s for n in check.requires if (s := snapshot.section(n)).status in _UNAVAILABLE}
+    timeout = CHECK_TIMEOUT_S
+    result = _evaluate_contained(check, snapshot, policy, timeout)
     if missing:
+        if isinstance(result, Outcome) and result.status is Status.FAIL:
+            return _on_incomplete_data(check, snapshot, result, missing)
         reasons = _reasons(missing)
         if all(s.status is SectionStatus.NOT_APPLICABLE for s in missing.values()):
             return Outcome.not_applicable(reasons)
         return Outcome(status=Status.ERROR, message=f"could not be evaluated: {reasons}")
-    timeout = CHECK_TIMEOUT_S
-    result = _evaluate_contained(check, snapshot, policy, timeout)
     if isinstance(result, SectionUnavailable):
         status = Status.NOT_APPLICABLE if result.status is SectionStatus.NOT_APPLICABLE else Status.ERROR
         return Outcome(status=status, message=f"could not be evaluated: {result.reason}")
@@ -238,16 +247,23 @@ def _fail_closed_outcome(check: Check, snapshot: Snapshot, policy: Policy) -> Ou
 _UNAVAILABLE = (SectionStatus.FAILED, SectionStatus.NOT_APPLICABLE)
 
 
-def _on_incomplete_data(check: Check, snapshot: Snapshot, outcome: Outcome) -> Outcome:
+def _on_incomplete_data(
+    check: Check,
+    snapshot: Snapshot,
+    outcome: Outcome,
+    missing: Mapping[SectionName, Section[object]] | None = None,
+) -> Outcome:
     """A FAIL proven on the data collected stands, saying what could not be checked; a PASS on
     incomplete data is ERROR; any other verdict reached without an enriching section is ERROR
-    (it might have been a FAIL), and on partial data it says so."""
+    (it might have been a FAIL), and on partial data it says so. ``missing``: required sections
+    without data (only a FAIL reaches here with some)."""
     partial = {
         n: s
         for n in check.requires + check.enriches
         if (s := snapshot.section(n)).status is SectionStatus.PARTIAL
     }
     lost = {n: s for n in check.enriches if (s := snapshot.section(n)).status is SectionStatus.FAILED}
+    lost |= missing or {}
     if not partial and not lost:
         return outcome
     incomplete = _reasons(partial | lost)

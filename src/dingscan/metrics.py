@@ -2,8 +2,8 @@
 collector (or any scraper of such a file), so a scheduler can alert on a tenant that stopped
 being scanned or that started to fail.
 
-The file is rewritten whole each run (``prometheus_client`` writes it to a temporary name and
-renames it). A tenant that could not be scanned this time keeps its previous
+The file is rewritten whole each run, written to a temporary name and renamed as node_exporter
+asks (or written through when it is a FIFO or device: :mod:`dingscan.fsutil`). A tenant that could not be scanned this time keeps its previous
 ``dingscan_last_success_timestamp_seconds``, read back from the old file: that gauge going stale
 is the signal, so it must not vanish or reset.
 """
@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from prometheus_client import CollectorRegistry, Gauge, write_to_textfile
+from prometheus_client import CollectorRegistry, Gauge, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from dingscan.exitcodes import ExitCode
 from dingscan.findings import FindingsDocument, Status
+from dingscan.fsutil import atomic_write_bytes, is_regular_file
 
 LAST_SUCCESS = "dingscan_last_success_timestamp_seconds"
 
@@ -69,12 +70,13 @@ def write_metrics(path: Path, runs: Sequence[TenantRun]) -> None:
         if usage := document.scan.api_usage:
             calls.labels(run.tenant).set(usage.sent)
             throttled.labels(run.tenant).set(usage.throttled)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_to_textfile(str(path), registry)
+    atomic_write_bytes(path, generate_latest(registry))
 
 
 def _previous_successes(path: Path) -> dict[str, float]:
     """Last-success times from the file an earlier run wrote; nothing if it is missing or unreadable."""
+    if not is_regular_file(path):  # a FIFO or /dev/stdout holds no earlier run, and may block
+        return {}
     try:
         text = path.read_text(encoding="utf-8")
         families = list(text_string_to_metric_families(text))

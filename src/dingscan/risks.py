@@ -14,7 +14,7 @@ whose every offender is accepted becomes ACCEPTED, one with offenders left stays
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -48,7 +48,8 @@ class RiskException(BaseModel):
     @field_validator("expires_on")
     @classmethod
     def _within_a_year(cls, value: date) -> date:
-        if value > date.today() + MAX_VALIDITY:
+        """On the UTC date, the calendar exceptions expire on (a local date is a day off near midnight)."""
+        if value > datetime.now(UTC).date() + MAX_VALIDITY:
             raise ValueError("is more than a year ahead: accepted risks are re-approved at least yearly")
         return value
 

@@ -25,7 +25,13 @@ class ConfigError(ValueError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="DINGSCAN_", extra="forbid", frozen=True)
+    """``env_ignore_empty``: ``DINGSCAN_CORP_ID=`` (how systemd and Kubernetes templates leave a
+    value out) means "not set", never the empty value: an empty corp_id would make the tenant's
+    own corp look like a partner org."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DINGSCAN_", extra="forbid", frozen=True, env_ignore_empty=True
+    )
 
     app_key: str | None = None
     app_secret: SecretStr | None = None
@@ -51,6 +57,12 @@ class Settings(BaseSettings):
     attestations: Path | None = Field(None, description="attestation file (in a config file: relative to it)")
     exceptions: Path | None = Field(None, description="exceptions file (in a config file: relative to it)")
     notify: list[NotifyTarget] = Field([], description="alerts after the scan (README: Alerts)")
+
+    @field_validator("app_key", "corp_id")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        """Blank in a config file or an option is unset too (whitespace included)."""
+        return value.strip() or None if value is not None else None
 
     @field_validator("oapi_url", "api_url")
     @classmethod

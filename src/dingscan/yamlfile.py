@@ -29,15 +29,36 @@ class YamlFileError(ValueError):
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """``safe_load`` that refuses aliases (``*name``) instead of expanding them, and keeps dates
-    as text: PyYAML fails on ``2026-13-01`` with a bare ValueError that has no line, whereas the
-    model's date check reports it with file and line."""
+    """``safe_load`` that refuses aliases (``*name``) instead of expanding them, refuses a key
+    repeated in one mapping, and keeps dates as text: PyYAML fails on ``2026-13-01`` with a bare
+    ValueError that has no line, whereas the model's date check reports it with file and line.
+
+    PyYAML keeps the last of two equal keys silently, so an exceptions entry that repeats
+    ``control:`` further down would accept risks of a control its first lines never named, and
+    the reader of the file would not see it (the bundle's JSON reader refuses them the same way).
+    """
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not allowed", mark)
         return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first_line: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # <<: keys it brings may be overridden
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                seen = first_line.get(key)
+            except TypeError:  # an unhashable key: the constructor refuses it with its own message
+                continue
+            if seen is not None:
+                problem = f"duplicate key {_printable_key(str(key))} (first on line {seen})"
+                raise yaml.constructor.ConstructorError(None, None, problem, key_node.start_mark)
+            first_line[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
 
 
 def _timestamp_as_text(loader: _NoAliasLoader, node: yaml.Node) -> str:

@@ -1,5 +1,7 @@
 from typing import Any
 
+import pytest
+
 from dingscan.findings import Status
 from dingscan.policy import Policy
 from dingscan.snapshot import Section, User
@@ -109,3 +111,16 @@ def test_partial_users_cannot_pass_but_can_fail() -> None:
     assert evaluate("DT.IDN.1", snapshot(attestations=SSO_YES, users=partial)).status is Status.ERROR
     convicting = Section.partial([dingtalk_account("u2")], "members of departments [7] are outside scope")
     assert evaluate("DT.IDN.1", snapshot(attestations=SSO_YES, users=convicting)).status is Status.FAIL
+
+
+@pytest.mark.hostile
+def test_members_seen_without_sso_fail_with_a_narrowed_scope_and_no_readable_attestations() -> None:
+    """The FAIL rests on the members that were seen; what is missing is named, never a MANUAL."""
+    narrowed = Section.partial(
+        [sso("u1"), dingtalk_account("u2")], "members of departments [1] are outside the app's contact scope"
+    )
+    for statements in (attestations(), failed("attestations.yaml: cannot read: Permission denied")):
+        finding = evaluate("DT.IDN.1", snapshot(attestations=statements, users=narrowed))
+        assert finding.status is Status.FAIL, finding.message
+        assert [r.id for r in finding.resources] == ["u2"]
+        assert "outside the app's contact scope" in finding.message

@@ -96,10 +96,10 @@ async def test_a_gzip_bomb_is_not_inflated_past_the_cap(emu: Emulator) -> None:
 
 async def test_a_server_dripping_bytes_trips_the_total_deadline_per_request(emu: Emulator) -> None:
     headers = {"Content-Type": "application/json", "Content-Length": "1000"}
+    """The drip sends a byte every 0.2 s, within the 1 s read timeout, for 200 s: "timed out" can
+    only come from the total deadline per request (no wall-clock bound: ``scan`` caps it at 30 s)."""
     takeover = answer_with("/topapi/role/list", headers, drip)
-    started = time.monotonic()
     result = await scan(emu, HostileProxy(emu.oapi_url, takeover=takeover), timeout=1.0)
-    assert time.monotonic() - started < 15
     roles = result.document.coverage["roles"]
     assert roles.status == "failed" and "timed out" in (roles.reason or "")
 

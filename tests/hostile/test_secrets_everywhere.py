@@ -56,3 +56,15 @@ def test_an_echoed_secret_is_scrubbed_from_terminal_output_and_bundle(
     texts |= {f"bundle {p.name}": p.read_text() for p in (tmp_path / "b").iterdir()}
     leaks = [where for where, text in texts.items() if SECRET in text or ESCAPED in text]
     assert leaks == []
+
+
+@pytest.mark.parametrize("form", ["?password=pg-Secret-7", "?password=pg%20Secret%207", ":pg-Secret-7"])
+def test_a_state_url_password_in_any_form_is_never_printed(  # type: ignore[no-untyped-def]
+    cli_env: Emulator, postgres_server, capsys: pytest.CaptureFixture[str], form: str
+) -> None:
+    """Only ``user:password@`` was masked: a query-string password reached stderr as written."""
+    user_part, _, query = form.partition("?")
+    url = f"postgresql://nobody{user_part}@127.0.0.1:{postgres_server.port}/missing"
+    assert main(["scan", "--quiet", "--state", url + (f"?{query}" if query else "")]) == 2
+    err = capsys.readouterr().err
+    assert "Secret" not in err and "state postgresql://nobody" in err, err

@@ -13,6 +13,7 @@ import structlog
 from hostile_server import HostileProxy, oapi_error, serve
 
 from dingscan.cli import main
+from dingscan.collect.base import QuietProgress, SectionRunner
 from dingscan.emulator import Emulator
 from dingscan.findings import (
     Finding,
@@ -77,3 +78,19 @@ def test_an_errmsg_with_escape_sequences_reaches_the_terminal_neutralised(
     assert not OBEYED.search(out.out) and not OBEYED.search(out.err)
     document = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
     assert any("\x1b]0;owned\x07" in f["message"] for f in document["findings"])  # JSON escapes it
+
+
+@pytest.mark.parametrize("level", ["warning", "debug"])
+async def test_an_unreadable_answer_is_one_warning_line_and_a_traceback_only_at_debug(
+    capsys: pytest.CaptureFixture[str], level: str
+) -> None:
+    async def unreadable() -> Section[list[int]]:
+        raise TypeError("list indices must be integers or slices, not str\nsecond line")
+
+    configure_logging(level, "text")
+    section = await SectionRunner(QuietProgress()).run("roles", unreadable)
+    err = capsys.readouterr().err
+    assert "could not be read: TypeError" in (section.reason or "")
+    warnings = [line for line in err.splitlines() if "[warning" in line]
+    assert len(warnings) == 1 and "unreadable answer" in warnings[0] and "second line" not in warnings[0]
+    assert ("Traceback" in err) is (level == "debug"), err

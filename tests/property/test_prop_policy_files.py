@@ -18,9 +18,14 @@ from hypothesis import event, example, given, reject
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 from prop_strategies import LINE_BREAKS, THOROUGH, one_line
+from pydantic import BaseModel
 
 from dingscan.attestations import AttestationError, Attestations
+from dingscan.fleet.tenants import TenantsFile
 from dingscan.policy import Policy, PolicyError
+from dingscan.risks import Exceptions
+from dingscan.settings import Settings
+from dingscan.yamlfile import problems_in
 
 SOURCE = "conf/policy.yaml"
 MODELS: list[tuple[type[Policy] | type[Attestations], type[ValueError]]] = [
@@ -339,3 +344,49 @@ def test_whitespace_after_at_is_removed_and_round_trips() -> None:
 
     assert written.corporate_domains == ["b.com"]
     assert Policy.parse(written.to_yaml(), SOURCE) == written
+
+
+# --- duplicate keys -----------------------------------------------------------------------------
+
+#: Every model dingscan reads from YAML (alert targets are part of the config and tenants files).
+EVERY_YAML_FILE: list[type[BaseModel]] = [Policy, Attestations, Exceptions, TenantsFile, Settings]
+entries = st.dictionaries(doc_keys, leaves, min_size=1, max_size=5)
+
+
+@pytest.mark.hostile
+@THOROUGH
+@given(
+    data=st.data(),
+    fields=entries,
+    depth=st.integers(min_value=0, max_value=2),
+    model=st.sampled_from(EVERY_YAML_FILE),
+)
+@example(  # the exceptions entry that quietly became "accept every offender of DT.IDN.1"
+    data=None, fields={"control": "DT.APP.2", "all_resources": False}, depth=1, model=Exceptions
+)
+def test_a_key_repeated_in_any_mapping_is_refused_with_its_line(
+    data: st.DataObject | None, fields: dict[str, Any], depth: int, model: type[BaseModel]
+) -> None:
+    """PyYAML keeps the last of two equal keys; every dingscan file refuses the second one."""
+    entry_lines = [yaml.safe_dump({key: value}).rstrip("\n") for key, value in fields.items()]
+    repeated = data.draw(st.sampled_from(sorted(fields))) if data else "control"
+    at = data.draw(st.integers(min_value=0, max_value=len(entry_lines))) if data else len(entry_lines)
+    entry_lines.insert(at, yaml.safe_dump({repeated: True}).rstrip("\n"))
+    keys_in_order = list(fields)
+    keys_in_order.insert(at, repeated)
+    nesting = ["exceptions:", "- id: X"][:depth] if model is Exceptions else [f"k{n}:" for n in range(depth)]
+    text = "\n".join(
+        [*("  " * n + key for n, key in enumerate(nesting))]
+        + ["  " * depth + line for entry in entry_lines for line in entry.split("\n")]
+    )
+    starts = [
+        len(nesting) + 1 + sum(e.count("\n") + 1 for e in entry_lines[:n]) for n in range(len(entry_lines))
+    ]
+    second = [start for start, key in zip(starts, keys_in_order, strict=True) if key == repeated][1]
+
+    problems = problems_in(model, text, SOURCE)
+
+    assert problems and problems[0].startswith(f"{SOURCE}:{second}: not valid YAML: duplicate key"), (
+        text,
+        problems,
+    )

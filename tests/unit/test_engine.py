@@ -205,3 +205,39 @@ def test_an_abstract_helper_base_without_metadata_is_allowed(tmp_path: Path) -> 
     helper = "from dingscan.check import RuleCheck\n\n\nclass Base(RuleCheck):\n    pass\n"
     (tmp_path / "acme_base.py").write_text(helper + LOCAL_CHECK)
     assert "ACME.ORG.1" in [c.metadata.control_id for c in load_checks([tmp_path], plugins=False)]
+
+
+class _FailsOnUsers(_Crashes):
+    """Requires users and admins; proves a FAIL from users alone, as DT.IDN.1 does."""
+
+    requires = (SectionName.USERS, SectionName.ADMINS)
+    verdict_without_admins = Outcome.failed("u2 signs in without SSO")
+
+    def evaluate(self, snapshot, policy):  # type: ignore[no-untyped-def]
+        snapshot.users.get()
+        return self.verdict_without_admins
+
+
+@pytest.mark.hostile
+def test_a_fail_proven_while_a_required_section_is_missing_stands_and_names_it() -> None:
+    lost = Section[list[object]].failed("app lacks permission qyapi_get_member")
+    finding = run_check(_FailsOnUsers(), snapshot(users=[], admins=lost), Policy())
+    assert finding.status is Status.FAIL
+    assert (
+        finding.message
+        == "u2 signs in without SSO (data incomplete: admins: app lacks permission qyapi_get_member)"
+    )
+
+
+@pytest.mark.hostile
+@pytest.mark.parametrize("verdict", [Outcome.passed("fine"), Outcome.manual("ask")])
+def test_any_other_verdict_while_a_required_section_is_missing_is_error(verdict: Outcome) -> None:
+    check = _FailsOnUsers()
+    check.verdict_without_admins = verdict
+    lost = Section[list[object]].failed("app lacks permission qyapi_get_member")
+    finding = run_check(check, snapshot(users=[], admins=lost), Policy())
+    assert (finding.status, finding.message) == (
+        Status.ERROR,
+        "could not be evaluated: admins: app lacks permission qyapi_get_member",
+    )
+    assert run_check(_Crashes(), snapshot(users=lost), Policy()).message.startswith("could not be evaluated")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from demo_document import with_findings
+from pydantic import ValidationError
 
 from dingscan.exitcodes import ExitCode, exit_code_for
 from dingscan.findings import Finding, Resource, Severity, Status
@@ -144,3 +147,19 @@ def test_expiry_is_required_and_ids_unique() -> None:
     twice = f"  - id: A\n    expires_on: 2027-01-01\n    {base}\n"
     with pytest.raises(ExceptionsError, match="unique: A"):
         Exceptions.parse("exceptions:\n" + twice + twice, "f.yaml")
+
+
+@pytest.mark.hostile
+def test_the_one_year_limit_is_counted_from_the_utc_date() -> None:
+    """Exceptions expire on the UTC date; at 07:00 on 1 January in Sydney it is still 31 December
+    in UTC, so a year and a day from the local date is a day too many."""
+    sydney_new_year = datetime(2027, 1, 1, 7, 0, tzinfo=ZoneInfo("Australia/Sydney"))
+    with time_machine.travel(sydney_new_year, tick=False):
+        assert date.today() == date(2027, 1, 1)  # the local date
+        utc_today = datetime.now(UTC).date()
+        assert utc_today == date(2026, 12, 31)
+        exceptions(
+            {"control": "DT.PRV.1", "resources": ["a"], "expires_on": str(utc_today + timedelta(days=366))}
+        )
+        with pytest.raises(ValidationError, match="more than a year ahead"):
+            exceptions({"control": "DT.PRV.1", "resources": ["a"], "expires_on": "2028-01-02"})

@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 
 from dingscan.fsutil import atomic_write_text
-from dingscan.settings import ConfigError, load_settings
+from dingscan.i18n import resolve_language
+from dingscan.settings import ConfigError, Settings, load_settings
 
 
 def test_environment_overrides_file_and_options_override_environment(
@@ -49,3 +50,17 @@ def test_atomic_write_replaces_whole_file_owner_only(tmp_path: Path) -> None:
     assert target.read_text() == "two"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert [p.name for p in target.parent.iterdir()] == ["findings.json"]
+
+
+@pytest.mark.hostile
+def test_every_empty_dingscan_variable_means_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``DINGSCAN_CORP_ID=`` in a systemd or Kubernetes template made "" the corp_id, and the
+    tenant's own corp then counted as a partner org; an empty number was a validation error."""
+    for name in Settings.model_fields:
+        monkeypatch.setenv(f"DINGSCAN_{name.upper()}", "")
+    monkeypatch.setenv("DINGSCAN_STATE", "")
+    monkeypatch.setenv("DINGSCAN_LANG", "")
+
+    assert load_settings().model_dump() == Settings().model_dump()
+    assert load_settings(corp_id="  ").corp_id is None
+    assert resolve_language(environ={"DINGSCAN_LANG": "", "LANG": ""}) == "en"

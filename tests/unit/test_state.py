@@ -7,6 +7,7 @@ import stat
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import unquote
 
 import psycopg
 import pytest
@@ -15,6 +16,7 @@ from dingscan.activity import ActivityDays, DayList
 from dingscan.drift import compare
 from dingscan.findings import FindingsDocument, ResourceKey, Status
 from dingscan.i18n import translator
+from dingscan.redaction import SECRETS
 from dingscan.report.drift import render_diff
 from dingscan.report.history import render_history
 from dingscan.state import ScanRecord, SqliteStore, StateError, StateStore, open_store, record_scan
@@ -166,6 +168,30 @@ def test_a_postgres_url_password_stays_out_of_messages(postgres_server: Postgres
     assert "no_such_database" in message and "\n" not in message
 
 
+@pytest.mark.hostile
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        pytest.param("?password=hunter2-query", id="query-string"),
+        pytest.param("?sslmode=disable&password=hunter2%2Dpct", id="query-percent-encoded"),
+        pytest.param("?password=hunter two", id="query-with-a-space"),
+        pytest.param(":hunter two", id="user-part-with-a-space"),
+    ],
+)
+def test_a_postgres_password_in_any_form_stays_out_of_messages(
+    postgres_server: PostgresServer, credentials: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    user_part, _, query = credentials.partition("?")
+    url = f"postgresql://{PG_USER}{user_part}@127.0.0.1:{postgres_server.port}/no_such_database"
+    url += f"?{query}" if query else ""
+    password = unquote(query.rpartition("password=")[2] if query else user_part[1:])
+    with pytest.raises(StateError) as raised:
+        PostgresStore(url)
+    for message in (str(raised.value), SECRETS.scrub(f"{url} {password} {raised.value}")):
+        assert password not in message and unquote(password) not in message, message
+        assert "hunter" not in message, message  # nor a part the driver echoed
+
+
 def test_activity_days_are_kept_per_tenant_and_forgotten_past_the_window(tmp_path: Path) -> None:
     """SQLite keeps days' activity lists; PostgreSQL does not (its scans fetch every day)."""
     assert not issubclass(PostgresStore, ActivityDays)
@@ -196,3 +222,30 @@ def test_a_state_from_before_activity_days_is_migrated_keeping_its_history(tmp_p
     assert store.activity_days("dingcorp", day.day, day.day) == [day]
     assert [o.key.id for o in store.offenders("dingcorp")] == ["alice"]
     assert store.scans("dingcorp", 5)[0].scan_id == "scan-0"
+
+
+@pytest.mark.hostile
+@pytest.mark.parametrize("name", [DATABASE, f"{DATABASE}-wal"])
+def test_a_state_file_that_is_a_symlink_is_refused_and_its_target_never_created(
+    tmp_path: Path, name: str
+) -> None:
+    folder = tmp_path / "state"
+    folder.mkdir()
+    target = tmp_path / "elsewhere" / "victim"
+    target.parent.mkdir()
+    (folder / name).symlink_to(target)
+    with pytest.raises(StateError, match=f"{name} is a symbolic link"):
+        SqliteStore(folder)
+    assert not target.exists()
+
+
+@pytest.mark.hostile
+def test_an_existing_state_folder_and_file_are_made_owner_only(tmp_path: Path) -> None:
+    folder = tmp_path / "state"
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)
+    (folder / DATABASE).touch(mode=0o666)
+    (folder / DATABASE).chmod(0o666)
+    SqliteStore(folder).close()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / DATABASE).stat().st_mode) == 0o600

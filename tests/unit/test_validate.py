@@ -84,3 +84,21 @@ def test_the_readme_lists_every_config_key() -> None:
     section = readme[readme.index("### Configuration") : readme.index("### The policy file")]
     missing = [key for key in Settings.model_fields if f"`{key}`" not in section]
     assert not missing, missing
+
+
+@pytest.mark.hostile
+def test_an_exceptions_entry_that_repeats_its_control_is_refused_with_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PyYAML would keep the second ``control:``, accepting every offender of the critical SSO
+    control under an entry whose first lines name one low-severity app."""
+    exceptions = tmp_path / "exceptions.yaml"
+    exceptions.write_text(
+        "exceptions:\n  - id: RISK-1\n    control: DT.APP.2\n    resources: ['4001']\n"
+        "    reason: vendor app kept\n    owner: Ho Kin Fai\n    approved_by: Chan Tai Man\n"
+        "    reference: HF-1\n    expires_on: 2026-12-31\n"
+        "    control: DT.IDN.1\n    all_resources: true\n"
+    )
+    assert main(["validate", "--exceptions", str(exceptions)]) == ExitCode.USAGE
+    out = capsys.readouterr().out
+    assert f"{exceptions}:10: not valid YAML: duplicate key control (first on line 3)" in out

@@ -66,7 +66,10 @@ class SectionRunner:
         except Exception as error:
             # Any other failure means an answer dingscan cannot read (odd types, absurd numbers,
             # a list of strings where objects were documented): fail this section, not the scan.
-            log.warning("unreadable answer", area=area, error=repr(error), exc_info=True)
+            # One line at warning level (the section's reason says the same); the traceback is for
+            # whoever debugs the parser, and a hostile answer could make it as long as it likes.
+            log.warning("unreadable answer", area=area, error=f"{type(error).__name__}: {_first_line(error)}")
+            log.debug("unreadable answer: traceback", area=area, exc_info=True)
             return Section[T].failed(
                 f"DingTalk's answer for {area} could not be read: {type(error).__name__}: {_first_line(error)}"
             )

@@ -46,6 +46,7 @@ from dingscan.evidence.exchange import Exchange
 from dingscan.findings import FindingsDocument
 from dingscan.fsutil import atomic_directory, atomic_write_bytes
 from dingscan.inputs import InputFile, JudgementInputs
+from dingscan.jsontext import json_lines, line_safe
 from dingscan.yamlfile import MAX_INPUT_BYTES
 
 MANIFEST = "manifest.json"
@@ -138,10 +139,13 @@ def write_bundle(
     pseudonymised: bool = False,
     sign: Callable[[bytes], bytes] | None = None,
 ) -> Manifest:
-    exchange_lines = "".join(e.model_dump_json() + "\n" for e in sorted(exchanges, key=lambda e: e.seq))
-    files = {EXCHANGES: exchange_lines.encode(), FINDINGS: findings_json.encode()}
+    exchange_lines = "".join(
+        line_safe(e.model_dump_json()) + "\n" for e in sorted(exchanges, key=lambda e: e.seq)
+    )
+    files = {EXCHANGES: exchange_lines.encode(), FINDINGS: line_safe(findings_json).encode()}
     if cached_days:
-        files[CACHED_DAYS] = DAY_LISTS.dump_json(sorted(cached_days, key=lambda d: d.day), indent=2)
+        days = DAY_LISTS.dump_json(sorted(cached_days, key=lambda d: d.day), indent=2).decode()
+        files[CACHED_DAYS] = line_safe(days).encode()
     files |= {INPUT_FILES[name]: file.text.encode() for name, file in inputs.items()}
     manifest = Manifest(
         recorded_at=recorded_at,
@@ -152,7 +156,7 @@ def write_bundle(
         inputs={name: file.source for name, file in inputs.items()},
         pseudonymised=pseudonymised,
     )
-    manifest_bytes = manifest.model_dump_json(indent=2).encode()
+    manifest_bytes = line_safe(manifest.model_dump_json(indent=2)).encode()
     with atomic_directory(path) as staging:
         for name, data in files.items():
             atomic_write_bytes(staging / name, data)
@@ -294,7 +298,7 @@ def _parse(path: Path, files: dict[str, bytes], name: str, parse: Callable[[str]
 
 
 def _exchanges(text: str) -> list[Exchange]:
-    return [Exchange.model_validate(_strict_json(line)) for line in text.splitlines() if line.strip()]
+    return [Exchange.model_validate(_strict_json(line)) for line in json_lines(text)]
 
 
 def _strict_json(text: str | bytes) -> Any:

@@ -6,7 +6,6 @@ NEW counts the findings an alert would report (:func:`~dingscan.alerts.news.new_
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from dingscan.alerts.news import new_findings
 from dingscan.findings import Status
 from dingscan.fleet.runner import TenantOutcome
 from dingscan.fsutil import atomic_write_text
+from dingscan.jsontext import dumps
 from dingscan.report.terminal import for_terminal
 
 SUMMARY_FILE = "fleet-summary.json"
@@ -59,5 +59,5 @@ def render_table(outcomes: Sequence[TenantOutcome]) -> str:
 
 def write_summary(outcomes: Sequence[TenantOutcome], folder: Path) -> Path:
     path = folder / SUMMARY_FILE
-    atomic_write_text(path, json.dumps({"tenants": summary_rows(outcomes)}, indent=2, ensure_ascii=False))
+    atomic_write_text(path, dumps({"tenants": summary_rows(outcomes)}, indent=2))
     return path

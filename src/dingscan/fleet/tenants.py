@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Self
+from typing import Any, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
@@ -45,9 +45,14 @@ class TenantsFile(_Model):
 
     @model_validator(mode="after")
     def _unique_names(self) -> Self:
-        names = [t.name for t in self.tenants]
-        if duplicates := sorted({n for n in names if names.count(n) > 1}):
-            raise ValueError(f"tenant names must be unique: {', '.join(duplicates)}")
+        """Names name output folders; corp_ids key the scan history and its lock, so two entries
+        for one corp would share a history (the second reporting nothing new) and block each other."""
+        for field, values in (
+            ("names", [t.name for t in self.tenants]),
+            ("corp_ids", [t.corp_id for t in self.tenants]),
+        ):
+            if duplicates := sorted({v for v in values if values.count(v) > 1}):
+                raise ValueError(f"tenant {field} must be unique: {', '.join(duplicates)}")
         return self
 
     @classmethod
@@ -56,13 +61,14 @@ class TenantsFile(_Model):
         return parsed.relative_to(path.parent)
 
     def relative_to(self, folder: Path) -> TenantsFile:
-        """Input file paths resolved against ``folder`` (the tenants file's own folder)."""
+        """Input file paths and ``file:`` secrets (app keys and secrets, alert tokens) resolved
+        against ``folder`` (the tenants file's own folder)."""
 
         def resolve(path: Path | None) -> Path | None:
             return None if path is None else folder / path
 
         tenants = [
-            t.model_copy(
+            _secrets_relative_to(t, folder).model_copy(
                 update={
                     "policy": resolve(t.policy),
                     "attestations": resolve(t.attestations),
@@ -71,10 +77,30 @@ class TenantsFile(_Model):
             )
             for t in self.tenants
         ]
-        return self.model_copy(update={"tenants": tenants})
+        notify = [_secrets_relative_to(target, folder) for target in self.notify]
+        return self.model_copy(update={"tenants": tenants, "notify": notify})
 
     def targets_for(self, tenant: TenantEntry) -> list[NotifyTarget]:
         return self.notify if tenant.notify is None else tenant.notify
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _secrets_relative_to(model: M, folder: Path) -> M:
+    """``model`` with every :class:`SecretRef` file inside it, at any depth, resolved against ``folder``."""
+    if isinstance(model, SecretRef):
+        return model.model_copy(update={"file": folder / model.file}) if model.file else model
+    update: dict[str, Any] = {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            update[name] = _secrets_relative_to(value, folder)
+        elif isinstance(value, list | tuple) and any(isinstance(v, BaseModel) for v in value):
+            update[name] = type(value)(
+                _secrets_relative_to(v, folder) if isinstance(v, BaseModel) else v for v in value
+            )
+    return model.model_copy(update=update) if update else model
 
 
 def credentials(tenant: TenantEntry) -> tuple[str, SecretStr]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -23,11 +22,21 @@ from dingscan.check import AREAS
 from dingscan.findings import Finding, FindingsDocument, Severity
 from dingscan.frameworks import builtin_frameworks
 from dingscan.i18n import translator
+from dingscan.jsontext import dumps
 from dingscan.report.base import ReportFormat, by_priority, finding_fields, reference_labels, statuses
+from dingscan.report.terminal import for_html
 
 OFFENDERS_SHOWN = 500
 #: Fields the template shows in their own place; any other field of a finding is listed under "more".
 _SHOWN = {"uid", "control_id", "title", "severity", "status", "message", "evidence_source", "remediation"}
+
+
+def _shown(value: Any) -> Any:
+    """Every value the template prints, control characters made visible (Markup stays Markup)."""
+    if isinstance(value, str) and (shown := for_html(value)) != value:
+        return type(value)(shown)
+    return value
+
 
 _ENV = Environment(
     loader=PackageLoader("dingscan.report", "templates"),
@@ -35,6 +44,7 @@ _ENV = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    finalize=_shown,
 )
 
 
@@ -113,13 +123,13 @@ def _natural(reference: str) -> list[Any]:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True, default=str)
+    return dumps(value, indent=1, sort_keys=True, default=str)
 
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else _json(value)
 
 
-_ENV.filters["compact"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+_ENV.filters["compact"] = lambda value: dumps(value, sort_keys=True, default=str)
 
 FORMAT = ReportFormat("html", "html", "one self-contained HTML report (no network, no script)", render_html)

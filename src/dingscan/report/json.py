@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dingscan.findings import FindingsDocument
+from dingscan.jsontext import line_safe
 from dingscan.report.base import ReportFormat
 
 
 def render_json(document: FindingsDocument) -> str:
-    return document.model_dump_json(indent=2) + "\n"
+    return line_safe(document.model_dump_json(indent=2)) + "\n"
 
 
 FORMAT = ReportFormat(

@@ -19,11 +19,11 @@ The events are plain dicts built here; tests validate them against the OCSF 1.5 
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime
 from typing import Any
 
 from dingscan.findings import Finding, FindingsDocument, Resource, Severity, Status
+from dingscan.jsontext import dumps
 from dingscan.report.base import ReportFormat, finding_rows, reference_labels
 
 OCSF_VERSION = "1.5.0"
@@ -54,9 +54,7 @@ _SUPPRESSED = (3, "Suppressed")
 
 
 def render_ocsf(document: FindingsDocument) -> str:
-    return "".join(
-        json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n" for event in events(document)
-    )
+    return "".join(dumps(event, separators=(",", ":")) + "\n" for event in events(document))
 
 
 def events(document: FindingsDocument) -> list[dict[str, Any]]:

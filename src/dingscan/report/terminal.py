@@ -24,6 +24,17 @@ def for_terminal(text: str) -> str:
     return _UNSAFE.sub(_visible, text)
 
 
+#: Control characters an HTML page would carry raw (NUL, BEL, ESC, DEL, C1): a browser ignores
+#: most, but a log shipper, ``grep`` or a terminal showing the file does not. Tab and line breaks
+#: are text in HTML; bidirectional marks are contained by ``<bdi>``.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def for_html(text: str) -> str:
+    """``text`` with every control character but tab and line breaks shown as a visible escape."""
+    return _CONTROLS.sub(_visible, text)
+
+
 def _visible(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"

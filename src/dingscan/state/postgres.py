@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import LiteralString
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import errors
@@ -34,6 +33,7 @@ from dingscan.state.store import (
     resolved,
     upgrade_schema,
 )
+from dingscan.state.url import register_password, scrub_password, without_password
 
 #: The advisory lock every writer takes (an arbitrary constant: "dingscan" in ASCII, truncated).
 LOCK_KEY = 0x64696E6773636E
@@ -72,20 +72,13 @@ MIGRATIONS: tuple[tuple[LiteralString, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def without_password(url: str) -> str:
-    """The URL as messages may show it: a password in it is a secret like the app secret."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
-
-
 class PostgresStore:
     """:class:`~dingscan.state.store.StateStore` in a PostgreSQL database."""
 
     def __init__(self, url: str, *, wait_seconds: float = 10.0) -> None:
+        register_password(url)  # already done by state_target; a store opened directly too
         self.where = without_password(url)
+        self._url = url
         self.wait_seconds = wait_seconds
         try:
             self._db = psycopg.connect(url, autocommit=True, connect_timeout=max(1, round(wait_seconds)))
@@ -105,7 +98,7 @@ class PostgresStore:
         if isinstance(exc, errors.LockNotAvailable):
             return busy(self.where, self.wait_seconds)
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        return StateError(f"state {self.where}: {first_line}")
+        return StateError(f"state {self.where}: {scrub_password(first_line, self._url)}")
 
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Connection[TupleRow]]:

@@ -89,6 +89,29 @@ def _busy(exc: sqlite3.Error) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
+def _private_database(directory: Path) -> Path:
+    """``directory/state.sqlite3``, created owner-only before SQLite opens it; an existing folder
+    and file are made owner-only too (history names members and weaknesses).
+
+    The file and SQLite's ``-wal`` and ``-shm`` files beside it must not be symbolic links: a
+    link would be followed and its target, anywhere, created or overwritten.
+    """
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory.chmod(0o700)
+    path = directory / DATABASE
+    for name in (DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm"):
+        if (directory / name).is_symlink():
+            raise StateError(
+                f"state {directory}: {name} is a symbolic link; a state holds only regular files"
+            )
+    fd = os.open(path, os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    return path
+
+
 class SqliteStore:
     """:class:`~dingscan.state.store.StateStore` and :class:`~dingscan.activity.ActivityDays`
     in ``directory/state.sqlite3``."""
@@ -96,9 +119,7 @@ class SqliteStore:
     def __init__(self, directory: Path, *, wait_seconds: float = 10.0) -> None:
         self.directory = directory
         self.wait_seconds = wait_seconds
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path = directory / DATABASE
-        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))  # owner-only before SQLite opens it
+        path = _private_database(directory)
         deadline = time.monotonic() + wait_seconds
         while True:
             try:

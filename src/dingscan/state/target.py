@@ -8,11 +8,16 @@ from dingscan.findings import FindingsDocument
 from dingscan.state.record import record_scan
 from dingscan.state.sqlite import SqliteStore
 from dingscan.state.store import POSTGRES_SCHEMES, StateError, StateStore
+from dingscan.state.url import register_password
 
 
 def state_target(text: str) -> Path | str:
-    """A state directory, or a PostgreSQL URL kept as text (it may hold a password)."""
-    return text if text.startswith(POSTGRES_SCHEMES) else Path(text)
+    """A state directory, or a PostgreSQL URL kept as text, its password registered as a secret
+    here (argparse calls this while parsing, before anything can print the URL)."""
+    if text.startswith(POSTGRES_SCHEMES):
+        register_password(text)
+        return text
+    return Path(text)
 
 
 def open_store(target: Path | str, *, wait_seconds: float) -> StateStore:
