@@ -41,7 +41,7 @@ from dingscan.findings import (
     Tenant,
     Tool,
 )
-from dingscan.inputs import JudgementInputs
+from dingscan.inputs import InputFile, JudgementInputs
 from dingscan.redaction import SECRETS
 from dingscan.risks import apply_exceptions
 from dingscan.settings import Settings
@@ -58,9 +58,42 @@ PEOPLE = frozenset({"user", "admin", "external_contact"})
 
 
 @dataclass(frozen=True)
+class PendingBundle:
+    """A recorded scan's bundle, ready to be written: the run service writes it after the
+    findings file, so a full disk for the bundle never costs the findings."""
+
+    path: Path
+    exchanges: list[Exchange]
+    recorded_at: datetime
+    corp_id: str | None
+    org_name: str | None
+    inputs: dict[str, InputFile]
+    findings_json: str
+    cached_days: list[DayList]
+    pseudonymised: bool
+    sign: Callable[[bytes], bytes] | None
+
+    def write(self) -> None:
+        write_bundle(
+            self.path,
+            exchanges=self.exchanges,
+            recorded_at=self.recorded_at,
+            corp_id=self.corp_id,
+            org_name=self.org_name,
+            inputs=self.inputs,
+            findings_json=self.findings_json,
+            cached_days=self.cached_days,
+            pseudonymised=self.pseudonymised,
+            sign=self.sign,
+        )
+
+
+@dataclass(frozen=True)
 class ScanResult:
     document: FindingsDocument
     snapshot: Snapshot
+    #: With ``record_to``, from :func:`scan_tenant`: the bundle still to write.
+    bundle: PendingBundle | None = None
 
 
 async def scan_live(
@@ -76,8 +109,39 @@ async def scan_live(
     sign: Callable[[bytes], bytes] | None = None,
     activity: ActivityDays | None = None,
 ) -> ScanResult:
-    """Scan the tenant the settings point at; with ``record_to``, also write a fixture bundle,
-    pseudonymised and/or signed when asked.
+    """Scan the tenant the settings point at (:func:`scan_tenant`), writing its bundle at once."""
+    result = await scan_tenant(
+        settings,
+        inputs=inputs,
+        checks=checks,
+        record_to=record_to,
+        progress=progress,
+        transport=transport,
+        retry=retry,
+        pseudonymiser=pseudonymiser,
+        sign=sign,
+        activity=activity,
+    )
+    if result.bundle is not None:
+        result.bundle.write()
+    return replace(result, bundle=None)
+
+
+async def scan_tenant(
+    settings: Settings,
+    *,
+    inputs: JudgementInputs,
+    checks: Sequence[Check],
+    record_to: Path | None = None,
+    progress: Progress | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    retry: RetryPolicy | None = None,
+    pseudonymiser: Pseudonymiser | None = None,
+    sign: Callable[[bytes], bytes] | None = None,
+    activity: ActivityDays | None = None,
+) -> ScanResult:
+    """Scan the tenant the settings point at; with ``record_to``, the result carries the fixture
+    bundle to write (pseudonymised and/or signed when asked).
 
     ``activity`` (the state, when it keeps days' activity lists) supplies the days of the
     inactivity window already held for this tenant and keeps the days fetched; a bundle records
@@ -133,18 +197,19 @@ async def scan_live(
                 exchanges, cached, started, settings.corp_id, inputs, checks, record_to, ""
             )
             recorded = replayed.document
-        write_bundle(
-            record_to,
+        pending = PendingBundle(
+            path=record_to,
             exchanges=exchanges,
             recorded_at=started,
             corp_id=settings.corp_id,
             org_name=result.document.scan.tenant.org_name,
             inputs=inputs.files(),
             findings_json=recorded.model_dump_json(indent=2),
-            cached_days=cached,
+            cached_days=list(cached),
             pseudonymised=pseudonymiser is not None,
             sign=sign,
         )
+        return replace(result, bundle=pending)
     return result
 
 

@@ -17,10 +17,11 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from dingscan.alerts.config import NotifyTarget
 from dingscan.client.hosts import DEFAULT_API_URL, DEFAULT_OAPI_URL
+from dingscan.errors import UserError
 from dingscan.yamlfile import load_yaml_mapping, problems_in, read_text
 
 
-class ConfigError(ValueError):
+class ConfigError(UserError, ValueError):
     """Configuration that cannot be used; one line naming the setting."""
 
 

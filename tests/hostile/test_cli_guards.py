@@ -58,6 +58,6 @@ def test_running_out_of_memory_is_fatal_never_controls_failed(
     def explode(*_: object, **__: object) -> None:
         raise error
 
-    monkeypatch.setattr(cli, "read_bundle", explode)
+    monkeypatch.setattr(cli, "open_bundle", explode)
     assert cli.main(["demo"]) == ExitCode.FATAL
     assert capsys.readouterr().err.startswith("dingscan: error: ")

@@ -16,14 +16,24 @@ from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 from dingscan.drift import EVALUATED
+from dingscan.errors import UserError
 from dingscan.findings import ResourceKey, Status
 
 #: ``--state`` values with these prefixes name a PostgreSQL database instead of a directory.
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
-class StateError(Exception):
+class StateError(UserError):
     """The state cannot be used (locked, newer schema, out-of-order scan); one line."""
+
+
+class NotRecordable(StateError):
+    """This scan cannot join the tenant's history (another run's scan is newer, or this one is
+    dated in the future); the state itself is fine and the run's outputs stand."""
+
+
+class FutureScan(NotRecordable):
+    """A scan dated past this machine's clock (a clock jump, an edited recording time)."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +100,7 @@ def stamp(moment: datetime) -> str:
 
 def out_of_order(where: str, scan: ScanRecord, latest: datetime) -> StateError:
     """The refusal of a scan not newer than the tenant's latest one, worded alike by every backend."""
-    return StateError(
+    return NotRecordable(
         f"state {where}: tenant {scan.tenant} already has a scan as of {stamp(latest)}; "
         f"a scan as of {stamp(scan.as_of)} cannot be added (history is kept in time order)"
     )
