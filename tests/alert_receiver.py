@@ -26,6 +26,7 @@ class Receiver:
     url: str = ""
     received: list[dict[str, Any]] = field(default_factory=list)
     attempts: int = 0
+    delivery_ids: list[str] = field(default_factory=list)  # the X-Dingscan-Delivery of every attempt
     release: threading.Event = field(default_factory=threading.Event)
 
     def verify_robot(self, query: dict[str, list[str]]) -> bool:
@@ -52,6 +53,7 @@ def receiving(receiver: Receiver) -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             receiver.attempts += 1
+            receiver.delivery_ids.append(self.headers["X-Dingscan-Delivery"])
             body = self.rfile.read(int(self.headers["Content-Length"]))
             if receiver.mode == "hang":
                 receiver.release.wait(5)

@@ -2,13 +2,16 @@
 
 ::
 
-    DingscanError            one line a person can act on; carries its exit code
-    ├── UserError (2)        options, files, state, bundle, key, check pack: fix the input
-    │   ├── UsageError       bad options or arguments, found after parsing
-    │   ├── ConfigError, PolicyError, AttestationError, ExceptionsError, FrameworkError,
-    │   │   BundleError, SigningError, CheckLoadError, StateError   (in their modules)
-    │   └── OutputError      an output (file, folder, bundle) that cannot be written: names it
-    └── FatalError (4)       DingTalk refuses every scan (ScanAborted), the scan ran out of time
+    DingscanError              one line a person can act on; carries its exit code
+    ├── UserError (2)          options, files, state, bundle, key, check pack: fix the input
+    │   ├── UsageError         bad options or arguments, found after parsing
+    │   ├── ConfigError        settings, alert targets, tenants file
+    │   ├── OutputError        an output (file, folder, bundle) that cannot be written: names it
+    │   └── PolicyError, AttestationError, ExceptionsError, FrameworkError, BundleError,
+    │       SigningError, CheckLoadError, StateError (in their modules)
+    ├── FatalError (4)         DingTalk refuses every scan (ScanAborted), ScanTimedOut
+    ├── StageFailed            a later stage failed: its cause's code, and the outputs that exist
+    └── Interrupted (130)      Ctrl-C or SIGTERM, with the outputs that exist
 
 The CLI and the fleet ask an error for its ``exit_code`` instead of keeping lists of classes,
 and its text is kept here or at the raise, so translating it (one message catalogue) touches
@@ -38,6 +41,11 @@ class UserError(DingscanError):
 
 class UsageError(UserError):
     """Bad options or arguments, found after parsing."""
+
+
+class ConfigError(UserError, ValueError):
+    """Configuration that cannot be used; one line naming the setting (settings, alert targets,
+    tenants file: here, below them all, so none imports another for it)."""
 
 
 class FatalError(DingscanError):

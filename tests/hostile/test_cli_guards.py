@@ -8,8 +8,9 @@ import pytest
 
 import dingscan.cli as cli
 from dingscan.emulator import Emulator
+from dingscan.errors import ConfigError
 from dingscan.exitcodes import ExitCode
-from dingscan.settings import ConfigError, load_settings
+from dingscan.settings import load_settings
 
 
 def test_plain_http_is_accepted_only_on_loopback_unless_insecure_http(

@@ -215,6 +215,7 @@ def test_a_state_from_before_activity_days_is_migrated_keeping_its_history(tmp_p
     store.close()
     with sqlite3.connect(tmp_path / "state" / DATABASE) as db:
         db.execute("DROP TABLE activity_days")
+        db.execute("DROP TABLE outbox")
         db.execute("UPDATE schema_version SET version = 1")
     store = SqliteStore(tmp_path / "state")
     day = DayList(day=date(2026, 11, 1), active=False, userids=("alice",))

@@ -24,6 +24,7 @@ from dingscan.attestations import AttestationError
 from dingscan.check import Check
 from dingscan.client.limits import SAFETY_MARGIN
 from dingscan.collect import ScanAborted
+from dingscan.errors import ConfigError
 from dingscan.exitcodes import ExitCode, exit_code_for
 from dingscan.findings import FindingsDocument, Severity
 from dingscan.fleet.tenants import TenantEntry, credentials
@@ -34,7 +35,7 @@ from dingscan.report.base import ReportFormat
 from dingscan.report.formats import output_name
 from dingscan.risks import ExceptionsError
 from dingscan.scan import scan_live
-from dingscan.settings import ConfigError, load_settings
+from dingscan.settings import load_settings
 from dingscan.state import StateError, remember
 
 log = structlog.get_logger(__name__)

@@ -8,7 +8,7 @@ state), never records: a recording is not a new look at the tenant.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +18,7 @@ from dingscan.findings import FindingsDocument
 from dingscan.state import StateStore, open_store
 from dingscan.state.record import annotate, history, scan_record
 from dingscan.state.sqlite import DATABASE
-from dingscan.state.store import NotRecordable
+from dingscan.state.store import NotRecordable, OwedAlert
 
 #: How long a run waits for another one holding the state (an overlapping cron job) before giving up.
 STATE_WAIT_SECONDS = 10.0
@@ -59,13 +59,25 @@ class StateAccess:
         with self.opened() as store:
             return annotate(document, history(store, corp_id))
 
-    def record(self, document: FindingsDocument, *, now: datetime | None = None) -> str | None:
-        """Record the scan; None when recorded, else why it could not join the history (a newer
-        scan of the tenant, a date in the future). A state that fails raises its StateError."""
+    def record(
+        self, document: FindingsDocument, owed: Sequence[OwedAlert] = (), *, now: datetime | None = None
+    ) -> str | None:
+        """Record the scan and the alerts it owes, in one transaction; None when recorded, else
+        why it could not join the history (a newer scan of the tenant, a date in the future).
+        A state that fails raises its StateError."""
         try:
             record = scan_record(document, now=now)
             with self.opened() as store:
-                store.record(record)
+                store.record(record, owed)
         except NotRecordable as exc:
             return str(exc)
         return None
+
+    def owed_alerts(self, tenant: str) -> list[OwedAlert]:
+        with self.opened() as store:
+            return store.owed_alerts(tenant)
+
+    def settle_alerts(self, delivered: Sequence[str]) -> None:
+        if delivered:
+            with self.opened() as store:
+                store.settle_alerts(delivered)

@@ -32,8 +32,9 @@ from pathlib import Path
 import httpx
 
 from dingscan.activity import ActivityDays
-from dingscan.alerts.config import NotifyTarget
-from dingscan.alerts.send import Notifier
+from dingscan.alerts.channels import NotifyTarget
+from dingscan.alerts.outbox import owed_alerts
+from dingscan.alerts.send import Delivery, Notifier
 from dingscan.check import Check
 from dingscan.collect import Progress
 from dingscan.errors import DingscanError, Interrupted, OutputError, ScanTimedOut, StageFailed, UsageError
@@ -61,7 +62,7 @@ class RunOutcome:
     stdout: str | None = None  # the ``--output -`` report, for the caller to print
     recorded: bool = False
     not_recorded: str | None = None  # why the state does not hold this scan (None: recorded, or no state)
-    alert_warnings: tuple[str, ...] = ()
+    deliveries: tuple[Delivery, ...] = ()  # what became of each alert sent in this run
 
 
 @dataclass(frozen=True)
@@ -196,14 +197,16 @@ class RunService:
             if bundle is not None:
                 write_bundle(bundle, written)
             write_files(outputs, published, reports, written)
-            not_recorded = None
+            not_recorded, deliveries = None, []
+            owed = owed_alerts(notify, published.scan.tenant.corp_id or tenant, tenant, published)
             if state is not None and state.writes:
-                not_recorded = await asyncio.to_thread(state.record, published, now=self.clock())
+                not_recorded = await asyncio.to_thread(state.record, published, owed, now=self.clock())
                 recorded = not_recorded is None
-            warnings: list[str] = []
-            if notify and not_recorded is None:
-                warnings = await self.notifier.notify(notify, tenant, published)
-                for warning in warnings:
+                deliveries = await self._deliver_owed(state, published, notify)
+            elif owed:
+                deliveries = await self.notifier.deliver(owed, notify)
+            for delivery in deliveries:
+                if warning := delivery.warning(tenant, kept=state is not None and not delivery.settled):
                     self.warn(warning)
         except KeyboardInterrupt:
             raise Interrupted(written, recorded=recorded) from None
@@ -219,8 +222,21 @@ class RunService:
             stdout=stdout,
             recorded=recorded,
             not_recorded=not_recorded,
-            alert_warnings=tuple(warnings),
+            deliveries=tuple(deliveries),
         )
+
+    async def _deliver_owed(
+        self, state: StateAccess, document: FindingsDocument, notify: Sequence[NotifyTarget]
+    ) -> list[Delivery]:
+        """Every alert the tenant is owed, this scan's and those earlier runs could not deliver;
+        what is settled leaves the outbox, the rest waits for the next run."""
+        corp_id = document.scan.tenant.corp_id
+        if corp_id is None:
+            return []
+        owed = await asyncio.to_thread(state.owed_alerts, corp_id)
+        deliveries = await self.notifier.deliver(owed, notify) if owed else []
+        await asyncio.to_thread(state.settle_alerts, [d.alert.delivery_id for d in deliveries if d.settled])
+        return deliveries
 
     async def _collect(self, run: LiveScan) -> ScanResult:
         if run.state is None or not run.activity:

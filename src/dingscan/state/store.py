@@ -73,13 +73,33 @@ class Prior:
     offenders: Sequence[KnownOffender]
 
 
+@dataclass(frozen=True)
+class OwedAlert:
+    """An alert the state owes a target: stored in the transaction that records its scan, and
+    deleted once delivered, so a receiver that was down gets it from the next run."""
+
+    delivery_id: str  # stable: the receiver de-duplicates on it
+    tenant: str
+    target: str  # the channel's key for the target (no secret in it)
+    scan_id: str
+    as_of: datetime
+    payload: str  # the message as JSON, built once: every attempt sends the same
+
+
 class StateStore(Protocol):
-    def record(self, scan: ScanRecord) -> Prior:
-        """Store ``scan`` and return the history before it, in one transaction.
+    def record(self, scan: ScanRecord, owed: Sequence[OwedAlert] = ()) -> Prior:
+        """Store ``scan`` and the alerts it owes, and return the history before it, in one
+        transaction.
 
         Waits briefly for another run holding the store, then raises :class:`StateError`; a
         scan not newer than the tenant's latest one is refused (history is kept in time order).
         """
+
+    def owed_alerts(self, tenant: str) -> list[OwedAlert]:
+        """The tenant's alerts not yet delivered, oldest scan first."""
+
+    def settle_alerts(self, delivered: Sequence[str]) -> None:
+        """Forget the alerts with these delivery ids: delivered (or not to be sent again)."""
 
     def scans(self, tenant: str, limit: int) -> list[ScanStatuses]:
         """The tenant's latest ``limit`` scans, oldest first."""
