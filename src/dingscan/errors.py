@@ -87,6 +87,7 @@ class Interrupted(DingscanError):
 
     def __init__(self, written: Sequence[Path] = (), *, recorded: bool = False) -> None:
         self.written = tuple(written)
+        self.recorded = recorded
         state = "; the scan was recorded in the state" if recorded else ""
         if not self.written:
             super().__init__(f"interrupted; no output was written{state}")
