@@ -496,6 +496,7 @@ def _scan_fleet(args: argparse.Namespace) -> ExitCode:
         fail_on=args.fail_on,
         state=args.state,
         state_wait_seconds=run_history.STATE_WAIT_SECONDS,
+        lang=args.lang,
     )
     outcomes = _run(scan_fleet(tenants_file, selected, options, _checks(args), metrics=args.metrics))
     return worst(o.exit_code for o in outcomes)

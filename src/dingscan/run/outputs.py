@@ -64,10 +64,7 @@ class OutputPlan:
         elif self.names or self.output_dir:
             folders.append(self.output_dir or Path())
         for folder in dict.fromkeys(folders):
-            try:
-                probe_writable_folder(folder)
-            except OSError as exc:
-                raise OutputError(folder, f"cannot write files here: {exc.strerror or exc}") from None
+            _probe_leaving_nothing(folder)
 
     def stdout_format(self) -> ReportFormat | None:
         """The one format printed on stdout (``--output -``), if any."""
@@ -87,6 +84,22 @@ class OutputPlan:
 
     def render(self, document: FindingsDocument, fmt: ReportFormat) -> str:
         return fmt.render(localised(document, self.lang) if fmt.for_people else document)
+
+
+def _probe_leaving_nothing(folder: Path) -> None:
+    """Try ``folder`` as :func:`probe_writable_folder` does, then remove the folders the probe
+    created: a run that fails later (a tenant whose credentials are rejected) leaves no trace."""
+    missing = [f for f in (folder, *folder.parents) if not f.exists()]
+    try:
+        probe_writable_folder(folder)
+    except OSError as exc:
+        raise OutputError(folder, f"cannot write files here: {exc.strerror or exc}") from None
+    finally:
+        for created in missing:  # deepest first
+            try:
+                created.rmdir()
+            except OSError:
+                break
 
 
 def write_files(
