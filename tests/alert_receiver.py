@@ -49,7 +49,9 @@ class Receiver:
 
 
 @contextmanager
-def receiving(receiver: Receiver) -> Iterator[Receiver]:
+def receiving(receiver: Receiver, port: int = 0) -> Iterator[Receiver]:
+    """Serve on ``port`` (0: a free one), so a test can bring a dead receiver back at its address."""
+
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             receiver.attempts += 1
@@ -87,7 +89,7 @@ def receiving(receiver: Receiver) -> Iterator[Receiver]:
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet."""
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     receiver.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
