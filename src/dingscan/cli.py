@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import structlog
 
-from dingscan import __version__
+from dingscan.__version__ import __version__
 from dingscan.check import Check
 from dingscan.collect import ScanAborted
 from dingscan.drift import compare, something_new_failed

@@ -33,7 +33,7 @@ from typing import Any
 import structlog
 from pydantic import ValidationError
 
-from dingscan import __version__
+from dingscan.__version__ import __version__
 from dingscan.check import Check, Outcome, control_sort_key
 from dingscan.client.errors import one_line
 from dingscan.contract import contract_problems

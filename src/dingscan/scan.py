@@ -19,7 +19,7 @@ import httpx
 import structlog
 from pydantic import SecretStr
 
-from dingscan import __version__
+from dingscan.__version__ import __version__
 from dingscan.activity import ActivityDays, DayCache, DayList
 from dingscan.attestations import Attestations
 from dingscan.check import Check

@@ -19,9 +19,6 @@ from dingscan.drift import EVALUATED
 from dingscan.errors import UserError
 from dingscan.findings import ResourceKey, Status
 
-#: ``--state`` values with these prefixes name a PostgreSQL database instead of a directory.
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
-
 
 class StateError(UserError):
     """The state cannot be used (locked, newer schema, out-of-order scan); one line."""
