@@ -62,6 +62,7 @@ from dingscan.run.sources import (
     signer,
     signing_module,
 )
+from dingscan.scaffold import Scaffold
 from dingscan.settings import load_settings
 from dingscan.state import state_target
 from dingscan.validate import validate_files
@@ -293,6 +294,14 @@ def _parser() -> argparse.ArgumentParser:
     _checks_option(baseline)
 
     command("schema", "print the JSON Schema of the findings document", _schema)
+
+    new_check = command(
+        "new-check",
+        "start a new control of the built-in pack: its check, its test, its framework rows",
+        _new_check,
+    )
+    new_check.add_argument("control_id", metavar="DT.ABC.1")
+    new_check.add_argument("--root", type=Path, default=Path(), help="the dingscan checkout (default: here)")
 
     init = command("init", "write commented starter policy and attestation files", _init)
     init.add_argument("--dir", type=Path, default=Path(), help="where to write them (default: here)")
@@ -680,6 +689,16 @@ def _init(args: argparse.Namespace) -> ExitCode:
         "--exceptions dingscan-exceptions.yaml"
     )
     print(tr("edit them, then: {command}", command=command))
+    return ExitCode.OK
+
+
+def _new_check(args: argparse.Namespace) -> ExitCode:
+    scaffold = Scaffold(args.root, args.control_id)
+    tr = translator(args.lang)
+    for path in scaffold.write():
+        print(tr("wrote {path}", path=path))
+    for step in scaffold.next_steps():
+        print(f"next: {step}")
     return ExitCode.OK
 
 

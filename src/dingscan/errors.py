@@ -15,8 +15,8 @@
 
 The CLI and the fleet ask an error for its ``exit_code`` instead of keeping lists of classes,
 and its text is kept here or at the raise, so translating it (one message catalogue) touches
-one place. This module imports nothing of dingscan's but the exit codes, so any module can
-raise these.
+one place (``N_`` marks the fixed ones for the catalogue; the CLI translates them). This module
+imports nothing of dingscan's but the exit codes and ``N_``, so any module can raise these.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dingscan.exitcodes import ExitCode
+from dingscan.i18n import N_
 
 
 class DingscanError(Exception):
@@ -58,7 +59,7 @@ class ScanTimedOut(FatalError):
     """The scan took longer than ``scan_timeout``."""
 
     def __init__(self) -> None:
-        super().__init__("scan aborted: it took longer than scan_timeout")
+        super().__init__(N_("scan aborted: it took longer than scan_timeout"))
 
 
 class OutputError(UserError):
@@ -90,7 +91,7 @@ class Interrupted(DingscanError):
         self.recorded = recorded
         state = "; the scan was recorded in the state" if recorded else ""
         if not self.written:
-            super().__init__(f"interrupted; no output was written{state}")
+            super().__init__(N_("interrupted; no output was written") + state)
         else:
             super().__init__(
                 f"interrupted; complete: {', '.join(map(str, self.written))}; nothing half-written{state}"
