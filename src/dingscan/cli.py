@@ -55,12 +55,13 @@ from dingscan.resources import packaged_path
 from dingscan.run import LiveScan, OutputPlan, Replay, RunOutcome, RunService, StateAccess
 from dingscan.run import history as run_history
 from dingscan.run.sources import (
-    findings_document,
     findings_of,
     open_bundle,
+    report_document,
     signature_check,
     signer,
     signing_module,
+    why_not_comparable,
 )
 from dingscan.scaffold import Scaffold
 from dingscan.settings import load_settings
@@ -518,17 +519,9 @@ def _replay(args: argparse.Namespace) -> ExitCode:
         _warn(bundle.integrity, args.lang)
     _warn_unchecked_signature(bundle.integrity, args.bundle)
     inputs = bundle.judged_against().overridden_by(args.policy, args.attestations, args.exceptions)
-    changed = [
-        f"{what} ({option})"
-        for what, option, given in (
-            ("another policy", "--policy", args.policy),
-            ("other attestations", "--attestations", args.attestations),
-            ("other exceptions", "--exceptions", args.exceptions),
-            ("extra checks", "--checks-dir", args.checks_dir),
-        )
-        if given
-    ]
-    because = f"judged with {' and '.join(changed)}" if changed else None
+    because = why_not_comparable(
+        policy=args.policy, attestations=args.attestations, exceptions=args.exceptions, checks=args.checks_dir
+    )
     run = Replay(
         bundle,
         inputs,
@@ -564,17 +557,10 @@ def _report(args: argparse.Namespace) -> ExitCode:
     outputs = _output_plan(args)
     if not (args.formats or args.output or args.output_dir):
         raise UsageError("say what to write: --format FORMAT (and --output FILE or --output-dir DIR)")
-    source: Path = args.source
-    if source.is_dir():
-        bundle = open_bundle(source, args.public_key, allow_unverified=args.allow_unverified)
-        recorded = findings_document(bundle.findings_json, source / "findings.json")
-        scan = recorded.scan.model_copy(update={"bundle": str(source), "bundle_integrity": bundle.integrity})
-        document = recorded.model_copy(update={"scan": scan})
-    else:
-        document = findings_document(source.read_bytes(), source)
+    document = report_document(args.source, args.public_key, allow_unverified=args.allow_unverified)
     if document.lang not in (SOURCE_LANGUAGE, args.lang):
         raise UsageError(
-            f"{source}: findings are in {document.lang}; only English findings can be translated"
+            f"{args.source}: findings are in {document.lang}; only English findings can be translated"
         )
     outcome = _run(_service(args).report(document, outputs))
     if outcome.stdout is not None:

@@ -94,7 +94,9 @@ async def test_failing_webhook_is_retried_under_one_delivery_id_then_one_warning
         warnings = await notifier().notify([webhook(receiver)], "acme", document)
     assert receiver.attempts == 3
     assert len(set(receiver.delivery_ids)) == 1  # every attempt can be de-duplicated
-    assert len(warnings) == 1 and warnings[0].startswith(f"webhook alert for acme {said}")
+    assert len(warnings) == 1 and warnings[0].startswith(
+        f"webhook alert for acme to 127.0.0.1:{receiver.url.rsplit(':', 1)[1]} {said}"
+    )
     assert receiver.delivery_ids[0] in warnings[0]
     assert time.monotonic() - started < 5  # bounded: three attempts of 0.5 s at most
 

@@ -38,6 +38,7 @@ class Delivery:
     label: str = "alert"
     reason: str = ""
     idempotent: bool = True
+    where: str = ""  # the receiver's host (and port), to say which target failed
 
     @property
     def settled(self) -> bool:
@@ -53,11 +54,12 @@ class Delivery:
         if self.outcome == "no_target":
             return f"an alert for {name} owed since scan {self.alert.scan_id} has no target any more; dropped"
         again = f"; the next run sends it again with delivery id {uid}" if kept else f" (delivery id {uid})"
+        alert = f"{self.label} alert for {name}" + (f" to {self.where}" if self.where else "")
         if self.outcome == "maybe":
             if not self.idempotent:
                 again = f"; not sent again, so that it is not posted twice (delivery id {uid})"
-            return SECRETS.scrub(f"{self.label} alert for {name} maybe delivered ({self.reason}){again}")
-        return SECRETS.scrub(f"{self.label} alert for {name} not delivered: {self.reason}{again}")
+            return SECRETS.scrub(f"{alert} maybe delivered ({self.reason}){again}")
+        return SECRETS.scrub(f"{alert} not delivered: {self.reason}{again}")
 
 
 @dataclass
@@ -96,17 +98,25 @@ class Notifier:
         self, http: httpx.AsyncClient, target: NotifyTarget, alert: OwedAlert, context: SendContext
     ) -> Delivery:
         channel = channel_of(target)
+        where = _host_of(target)
         payload = json.loads(alert.payload)
         maybe = False
         for attempt in range(self.attempts):
             try:
                 await channel.send(http, target, payload, alert.delivery_id, context)
-                return Delivery(alert, "delivered", channel.label, idempotent=channel.idempotent)
+                return Delivery(alert, "delivered", channel.label, idempotent=channel.idempotent, where=where)
             except NotDelivered as exc:
                 maybe = maybe or exc.maybe
                 stop = not exc.retry or (exc.maybe and not channel.idempotent) or attempt == self.attempts - 1
                 if stop:
                     outcome: Outcome = "maybe" if maybe else "failed"
-                    return Delivery(alert, outcome, channel.label, str(exc), channel.idempotent)
+                    return Delivery(alert, outcome, channel.label, str(exc), channel.idempotent, where)
             await asyncio.sleep(self.base_wait * 2**attempt)
         raise AssertionError("unreachable: the last attempt returns")  # pragma: no cover
+
+
+def _host_of(target: NotifyTarget) -> str:
+    """The host (and port) of a target's address; never its path, query or user part, which may
+    hold a token."""
+    url = httpx.URL(str(getattr(target, "url", "")))
+    return f"{url.host}:{url.port}" if url.port else url.host

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -50,6 +50,34 @@ def findings_document(text: str | bytes, origin: Path) -> FindingsDocument:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "document"
         raise UsageError(f"{origin}: not a dingscan findings document ({where}: {first['msg']})") from None
+
+
+def report_document(source: Path, public_key: Path | None, *, allow_unverified: bool) -> FindingsDocument:
+    """What ``report`` writes from: a findings file, or a bundle's recorded findings (named by
+    the bundle and what its verification established)."""
+    if not source.is_dir():
+        return findings_document(source.read_bytes(), source)
+    bundle = open_bundle(source, public_key, allow_unverified=allow_unverified)
+    recorded = findings_document(bundle.findings_json, source / "findings.json")
+    scan = recorded.scan.model_copy(update={"bundle": str(source), "bundle_integrity": bundle.integrity})
+    return recorded.model_copy(update={"scan": scan})
+
+
+def why_not_comparable(
+    *, policy: Path | None, attestations: Path | None, exceptions: Path | None, checks: Sequence[Path]
+) -> str | None:
+    """Why a replay's findings cannot be compared with the recorded ones (None: they can)."""
+    changed = [
+        f"{what} ({option})"
+        for what, option, given in (
+            ("another policy", "--policy", policy),
+            ("other attestations", "--attestations", attestations),
+            ("other exceptions", "--exceptions", exceptions),
+            ("extra checks", "--checks-dir", checks),
+        )
+        if given
+    ]
+    return f"judged with {' and '.join(changed)}" if changed else None
 
 
 def findings_of(path: Path) -> FindingsDocument:
