@@ -180,7 +180,7 @@ async def scan_tenant(
     if activity is not None and days is not None and settings.corp_id:
         activity.store_activity_days(settings.corp_id, days.fetched, keep_from=dormancy_window(started)[0])
     usage = _usage(client)
-    result = _evaluate(snapshot, inputs, checks, "live", started, usage, bundle=record_to)
+    result = evaluate(snapshot, inputs, checks, "live", started, usage, bundle=record_to)
     if record_to is not None and recorder is not None:
         exchanges, recorded = recorder.exchanges, result.document
         cached = days.used if days is not None else []
@@ -285,7 +285,7 @@ async def _replay(
             **_collection_plan(inputs, checks),
         )
     usage = _usage(client)
-    return _evaluate(
+    return evaluate(
         snapshot, inputs, checks, "replay", started, usage, bundle=bundle_path, integrity=integrity or None
     )
 
@@ -312,7 +312,7 @@ async def _no_wait(_: float) -> None:
     """Replay serves recorded answers: a retry need not wait for DingTalk to recover."""
 
 
-def _evaluate(
+def evaluate(
     snapshot: Snapshot,
     inputs: JudgementInputs,
     checks: Sequence[Check],
@@ -323,6 +323,8 @@ def _evaluate(
     bundle: Path | None,
     integrity: str | None = None,
 ) -> ScanResult:
+    """Judge ``snapshot`` with the checks: the findings document of a scan, a replay, or (a
+    watcher's) re-evaluation of a snapshot some of whose sections were collected again."""
     snapshot = snapshot.model_copy(update={"attestations": _attestations_section(inputs)})
     findings = run_checks(checks, snapshot, inputs.policy)
     exceptions: list[ExceptionOutcome] = []

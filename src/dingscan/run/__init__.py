@@ -7,7 +7,9 @@
     outcome.exit_code, outcome.written, outcome.document
 
 :mod:`dingscan.run.service` documents the order; :class:`OutputPlan` says what is written where,
-:class:`StateAccess` how the state is used.
+:class:`StateAccess` how the state is used. A re-evaluation (watch: some sections collected again)
+judges its snapshot with :func:`dingscan.scan.evaluate` and publishes it with
+:meth:`RunService.publish`, which runs every stage from the history on (outputs, state, alerts).
 """
 
 from dingscan.run.history import STATE_WAIT_SECONDS, StateAccess
