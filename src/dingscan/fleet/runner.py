@@ -90,6 +90,7 @@ class TenantOutcome:
     document: FindingsDocument | None = None
     error: str | None = None
     outputs: tuple[Path, ...] = ()
+    not_recorded: str | None = None  # scanned and written, but not in the state: why
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ async def _scan_tenant(
         time.monotonic() - started,
         document=outcome.document,
         outputs=outcome.written,
-        error=outcome.not_recorded and f"not recorded in the state: {outcome.not_recorded}",
+        not_recorded=outcome.not_recorded,
     )
 
 
