@@ -48,6 +48,17 @@ def test_an_unwritable_record_location_is_found_before_scanning(
     assert cli_env.calls == []  # before: the whole scan ran, then writing the bundle failed
 
 
+@pytest.mark.parametrize("option", ["--output", "--output-dir", "--metrics"])
+def test_an_output_under_a_file_is_found_before_scanning(
+    cli_env: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    assert cli.main(["scan", option, str(blocker / "findings")]) == ExitCode.USAGE
+    assert f"{blocker}" in capsys.readouterr().err
+    assert cli_env.calls == []  # before: the whole scan ran, then writing the findings failed
+
+
 class PanicException(BaseException):
     """What pyo3 raises for a Rust panic (out of memory in pydantic-core, say): not an Exception."""
 
