@@ -64,7 +64,7 @@ class OutputPlan:
         elif self.names or self.output_dir:
             folders.append(self.output_dir or Path())
         for folder in dict.fromkeys(folders):
-            _probe_leaving_nothing(folder)
+            probe_folder(folder)
 
     def stdout_format(self) -> ReportFormat | None:
         """The one format printed on stdout (``--output -``), if any."""
@@ -86,7 +86,7 @@ class OutputPlan:
         return fmt.render(localised(document, self.lang) if fmt.for_people else document)
 
 
-def _probe_leaving_nothing(folder: Path) -> None:
+def probe_folder(folder: Path) -> None:
     """Try ``folder`` as :func:`probe_writable_folder` does, then remove the folders the probe
     created: a run that fails later (a tenant whose credentials are rejected) leaves no trace."""
     missing = [f for f in (folder, *folder.parents) if not f.exists()]

@@ -41,15 +41,17 @@ from dingscan.errors import DingscanError, Interrupted, OutputError, ScanTimedOu
 from dingscan.evidence import Bundle, Pseudonymiser
 from dingscan.exitcodes import ExitCode, exit_code_for
 from dingscan.findings import FindingsDocument, Severity
-from dingscan.fsutil import probe_writable_folder
 from dingscan.inputs import JudgementInputs
 from dingscan.run.history import StateAccess
-from dingscan.run.outputs import OutputPlan, findings_first, write_files
+from dingscan.run.outputs import OutputPlan, findings_first, probe_folder, write_files
 from dingscan.scan import PendingBundle, ScanResult, replay_bundle, scan_tenant
 from dingscan.settings import Settings
-from dingscan.state import StateError
+from dingscan.state.store import NoCorpId
 
 Warn = Callable[[str], None]
+REPLAY_READS_STATE = (
+    "a replay is not a new scan: the state is read (changes since its last scan), never written"
+)
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ class RunService:
         """Probe, scan the tenant, publish (outputs, bundle, state, alerts)."""
         self.probe(run.outputs, run.state, bundle=run.record_to)
         if run.state is not None and not run.settings.corp_id:
-            raise StateError("the scan names no corp_id, so its history cannot be kept: set DINGSCAN_CORP_ID")
+            raise NoCorpId()
         try:
             result = await self._collect(run)
         except KeyboardInterrupt:
@@ -147,9 +149,7 @@ class RunService:
         )
         self.probe(run.outputs, state)
         if state is not None:
-            self.warn(
-                "a replay is not a new scan: the state is read (changes since its last scan), never written"
-            )
+            self.warn(REPLAY_READS_STATE)
         try:
             result = await replay_bundle(
                 run.bundle, inputs=run.inputs, checks=run.checks, not_comparable=run.not_comparable
@@ -168,7 +168,7 @@ class RunService:
     def probe(self, outputs: OutputPlan, state: StateAccess | None, *, bundle: Path | None = None) -> None:
         """Everything that can be tried before the first API call."""
         outputs.check()
-        if bundle is not None:  # first: probing the outputs creates their folders
+        if bundle is not None:
             probe_bundle_folder(bundle, outputs)
         outputs.probe()
         if state is not None:
@@ -267,10 +267,7 @@ def probe_bundle_folder(record: Path, outputs: OutputPlan) -> None:
     inside = outputs.output if outputs.output and not outputs.to_stdout else outputs.output_dir
     if inside is not None and inside.resolve().is_relative_to(record.resolve()):
         raise UsageError(f"{inside} is inside the bundle folder {record}; write reports elsewhere")
-    try:
-        probe_writable_folder(record.parent)
-    except OSError as exc:
-        raise OutputError(record.parent, f"cannot write files here: {exc.strerror or exc}") from None
+    probe_folder(record.parent)
 
 
 def write_bundle(bundle: PendingBundle, written: list[Path]) -> None:

@@ -7,7 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 from dingscan.drift import OFFENDING, changes, offenders
 from dingscan.findings import Finding, FindingsDocument
-from dingscan.state.store import FutureScan, KnownOffender, Prior, ScanRecord, StateError, StateStore, stamp
+from dingscan.state.store import (
+    FutureScan,
+    KnownOffender,
+    NoCorpId,
+    Prior,
+    ScanRecord,
+    StateStore,
+    stamp,
+)
 
 #: How far past this machine's clock a scan may be dated and still be recorded (clocks drift).
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -23,7 +31,7 @@ def scan_record(document: FindingsDocument, *, now: datetime | None = None) -> S
     must not be (dated in the future: recorded, it would block every later scan of the tenant)."""
     scan = document.scan
     if not scan.tenant.corp_id:
-        raise StateError("the scan names no corp_id, so its history cannot be kept: set DINGSCAN_CORP_ID")
+        raise NoCorpId()
     clock = now or datetime.now(UTC)
     if scan.as_of > clock + FUTURE_TOLERANCE:
         raise FutureScan(

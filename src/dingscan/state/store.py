@@ -24,6 +24,13 @@ class StateError(UserError):
     """The state cannot be used (locked, newer schema, out-of-order scan); one line."""
 
 
+class NoCorpId(StateError):
+    """History is kept per corp_id: a scan without one cannot have any."""
+
+    def __init__(self) -> None:
+        super().__init__("the scan names no corp_id, so its history cannot be kept: set DINGSCAN_CORP_ID")
+
+
 class NotRecordable(StateError):
     """This scan cannot join the tenant's history (another run's scan is newer, or this one is
     dated in the future); the state itself is fine and the run's outputs stand."""
