@@ -26,6 +26,7 @@ class Receiver:
     url: str = ""
     received: list[dict[str, Any]] = field(default_factory=list)
     attempts: int = 0
+    delivery_ids: list[str] = field(default_factory=list)  # the X-Dingscan-Delivery of every attempt
     release: threading.Event = field(default_factory=threading.Event)
 
     def verify_robot(self, query: dict[str, list[str]]) -> bool:
@@ -48,10 +49,13 @@ class Receiver:
 
 
 @contextmanager
-def receiving(receiver: Receiver) -> Iterator[Receiver]:
+def receiving(receiver: Receiver, port: int = 0) -> Iterator[Receiver]:
+    """Serve on ``port`` (0: a free one), so a test can bring a dead receiver back at its address."""
+
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             receiver.attempts += 1
+            receiver.delivery_ids.append(self.headers["X-Dingscan-Delivery"])
             body = self.rfile.read(int(self.headers["Content-Length"]))
             if receiver.mode == "hang":
                 receiver.release.wait(5)
@@ -85,7 +89,7 @@ def receiving(receiver: Receiver) -> Iterator[Receiver]:
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet."""
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     receiver.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -9,8 +9,7 @@ The public surface for embedding dingscan (a scheduler, a SOAR playbook, a noteb
 and for writing checks: :class:`Check`, :class:`RuleCheck`, :class:`AttestedCheck`.
 """
 
-__version__ = "0.1.0"  # first: submodules import it
-
+from dingscan.__version__ import __version__
 from dingscan.attestations import Attestations
 from dingscan.attested import AttestedCheck, RecurringTaskCheck
 from dingscan.check import Check, CheckMetadata, Outcome, RuleCheck

@@ -20,6 +20,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from dingscan.errors import UserError
 from dingscan.yamlfile import parse_model, read_text
 
 YEAR = timedelta(days=365)
@@ -27,7 +28,7 @@ QUARTER = timedelta(days=92)
 MONTH = timedelta(days=31)
 
 
-class AttestationError(ValueError):
+class AttestationError(UserError, ValueError):
     """An attestation file that cannot be used; one line naming file, line and key."""
 
 

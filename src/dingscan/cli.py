@@ -11,90 +11,67 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any, TypeVar
 
 import structlog
-from pydantic import ValidationError
 
-from dingscan import __version__
-from dingscan.activity import ActivityDays
-from dingscan.alerts.send import Notifier
-from dingscan.attestations import AttestationError
+from dingscan.__version__ import __version__
 from dingscan.check import Check
 from dingscan.collect import ScanAborted
 from dingscan.drift import compare, something_new_failed
-from dingscan.engine import CheckLoadError, load_checks
-from dingscan.evidence import BundleError, Pseudonymiser, SigningError, read_bundle, verify_bundle
-from dingscan.evidence.bundle import UNCHECKED_SIGNATURE, SignatureCheck
-from dingscan.exitcodes import ExitCode, exit_code_for, help_text, worst
+from dingscan.engine import load_checks
+from dingscan.errors import DingscanError, UsageError
+from dingscan.evidence import Pseudonymiser, verify_bundle
+from dingscan.evidence.bundle import UNCHECKED_SIGNATURE
+from dingscan.exitcodes import ExitCode, help_text, worst
 from dingscan.findings import FindingsDocument, Severity
 from dingscan.fleet.command import scan_fleet
 from dingscan.fleet.runner import DEFAULT_CEILING, FleetOptions
 from dingscan.fleet.tenants import TenantsFile, parse_shard, shard
-from dingscan.frameworks import FrameworkError, framework_named
-from dingscan.fsutil import atomic_write_text, probe_writable_folder
+from dingscan.frameworks import framework_named
+from dingscan.fsutil import atomic_write_text
 from dingscan.i18n import SOURCE_LANGUAGE, languages, resolve_language, starter_text, translator
 from dingscan.inputs import JudgementInputs
 from dingscan.logs import configure_logging
 from dingscan.metrics import TenantRun, write_metrics
-from dingscan.policy import PolicyError
 from dingscan.redaction import SECRETS
 from dingscan.report.base import localised
 from dingscan.report.baseline import render_baseline
 from dingscan.report.checklist import render_check_list
 from dingscan.report.console import render_summary, wants_colour
 from dingscan.report.drift import render_diff
-from dingscan.report.formats import FORMATS, output_name
+from dingscan.report.formats import FORMATS
 from dingscan.report.history import render_history
 from dingscan.report.json import render_json
 from dingscan.report.progress import TerminalProgress
 from dingscan.report.terminal import for_terminal
 from dingscan.resources import packaged_path
-from dingscan.risks import ExceptionsError
-from dingscan.scan import ScanResult, replay_bundle, scan_live
-from dingscan.settings import ConfigError, load_settings
-from dingscan.state import StateError, StateStore, open_store, remember, state_target
+from dingscan.run import LiveScan, OutputPlan, Replay, RunOutcome, RunService, StateAccess
+from dingscan.run import history as run_history
+from dingscan.run.sources import (
+    findings_of,
+    open_bundle,
+    report_document,
+    signature_check,
+    signer,
+    signing_module,
+    why_not_comparable,
+)
+from dingscan.scaffold import Scaffold
+from dingscan.settings import load_settings
+from dingscan.state import state_target
 from dingscan.validate import validate_files
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 DEMO_BUNDLE = "fixtures/demo"
-_USER_ERRORS = (
-    ConfigError,
-    PolicyError,
-    AttestationError,
-    ExceptionsError,
-    StateError,
-    BundleError,
-    SigningError,
-    CheckLoadError,
-    FrameworkError,
-    FileExistsError,
-)
-
-
-def signing_module() -> ModuleType:
-    """The signing helpers; ``cryptography`` is an optional extra, imported only when needed."""
-    try:
-        from dingscan.evidence import signing
-    except ImportError:
-        raise SigningError(
-            "signing needs the 'cryptography' package: pip install 'dingscan[signing]'"
-        ) from None
-    return signing
-
-
-class UsageError(Exception):
-    """Bad options or arguments, found after parsing."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -109,12 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     command: Callable[[argparse.Namespace], ExitCode] = args.command
     try:
         return int(command(args))
-    except (*_USER_ERRORS, UsageError) as exc:
-        return _fail(ExitCode.USAGE, str(exc), args.lang)
     except ScanAborted as exc:
-        return _fail(ExitCode.FATAL, tr("scan aborted: {reason}", reason=exc), args.lang)
-    except TimeoutError:
-        return _fail(ExitCode.FATAL, tr("scan aborted: it took longer than scan_timeout"), args.lang)
+        return _fail(exc.exit_code, tr("scan aborted: {reason}", reason=exc), args.lang)
+    except DingscanError as exc:  # each carries its exit code; its line may be in the catalogue
+        return _fail(exc.exit_code, tr(str(exc)), args.lang)
     except KeyboardInterrupt:
         return _fail(ExitCode.INTERRUPTED, tr("interrupted; no output was written"), args.lang)
     except OSError as exc:
@@ -321,6 +296,14 @@ def _parser() -> argparse.ArgumentParser:
 
     command("schema", "print the JSON Schema of the findings document", _schema)
 
+    new_check = command(
+        "new-check",
+        "start a new control of the built-in pack: its check, its test, its framework rows",
+        _new_check,
+    )
+    new_check.add_argument("control_id", metavar="DT.ABC.1")
+    new_check.add_argument("--root", type=Path, default=Path(), help="the dingscan checkout (default: here)")
+
     init = command("init", "write commented starter policy and attestation files", _init)
     init.add_argument("--dir", type=Path, default=Path(), help="where to write them (default: here)")
 
@@ -400,86 +383,54 @@ def _checks(args: argparse.Namespace) -> list[Check]:
     return load_checks(args.checks_dir)
 
 
-def _to_stdout(args: argparse.Namespace) -> bool:
-    """``--output -``: the one report goes to stdout, instead of the summary."""
-    return str(args.output) == "-"
-
-
-#: How long a run waits for another one holding the state (an overlapping cron job) before giving up.
-STATE_WAIT_SECONDS = 10.0
-
-
-def _open_state(target: Path | str) -> StateStore:
-    return open_store(target, wait_seconds=STATE_WAIT_SECONDS)
-
-
-def _publish(result: ScanResult, args: argparse.Namespace) -> tuple[ExitCode, FindingsDocument]:
-    """Reports as asked; on stdout the summary, or the JSON (``--json``), or the ``--output -``
-    report; the exit code for the document, and the document as published (with its history)."""
-    document: FindingsDocument = result.document
-    if args.state:
-        document = remember(document, args.state, wait_seconds=STATE_WAIT_SECONDS)
-    _write_reports(document, args)
-    if args.json:
-        sys.stdout.write(render_json(document))
-    elif not _to_stdout(args):
-        sys.stdout.write(render_summary(localised(document, args.lang), colour=wants_colour(sys.stdout)))
-    if (args.json or _to_stdout(args)) and document.scan.replay is not None:
-        # No summary shows the verdict: say it where a person looks.
-        verdict = translator(args.lang)("replay: {verdict}", verdict=document.scan.replay.describe())
-        print(for_terminal(verdict), file=sys.stderr)
-    return exit_code_for(document, getattr(args, "fail_on", Severity.INFORMATIONAL)), document
-
-
-def _check_outputs(args: argparse.Namespace) -> None:
-    """Refuse unusable or contradictory output options before any scan spends time or quota."""
-    if args.output and args.output_dir:
-        raise UsageError("--output and --output-dir exclude each other")
-    if args.output and len(set(args.formats)) > 1:
-        raise UsageError("--output takes one --format; use --output-dir for several")
-    if _to_stdout(args) and getattr(args, "json", False):
+def _output_plan(args: argparse.Namespace, *extra: Path) -> OutputPlan:
+    """The output options as a plan; contradictions refused before anything else is read."""
+    plan = OutputPlan(args.formats, args.output, args.output_dir, args.lang, extra)
+    if plan.to_stdout and getattr(args, "json", False):
         raise UsageError("--json and --output - both print to stdout; use one")
-    if args.output and not _to_stdout(args) and args.output.is_dir():
-        raise UsageError(
-            f"--output {args.output}: is a folder; name a file, e.g. {args.output / 'findings.json'}, "
-            "or use --output-dir"
-        )
+    plan.check()
+    return plan
 
 
-def _write_reports(document: FindingsDocument, args: argparse.Namespace) -> list[Path]:
-    """Each ``--format`` to ``--output`` (one format; ``-`` is stdout) or into ``--output-dir``;
-    nothing if neither is asked. The files written. Formats for people are in ``--lang``."""
-    names: list[str] = list(dict.fromkeys(args.formats))
-    for_people = localised(document, args.lang)
-    if _to_stdout(args):
-        fmt = FORMATS[names[0] if names else "json"]
-        sys.stdout.write(fmt.render(for_people if fmt.for_people else document))
-        return []
-    if args.output:
-        targets = {args.output: FORMATS[names[0] if names else "json"]}
-    elif names or args.output_dir:
-        folder = args.output_dir or Path()
-        chosen = [FORMATS[n] for n in names or ["json"]]
-        targets = {folder / output_name(document, f): f for f in chosen}
-    else:
-        return []
-    for path, fmt in targets.items():
-        fmt.write(for_people if fmt.for_people else document, path)
-    return list(targets)
+def _state(args: argparse.Namespace, *, writes: bool = True) -> StateAccess | None:
+    if args.state is None:
+        return None
+    return StateAccess(args.state, writes=writes, wait_seconds=run_history.STATE_WAIT_SECONDS)
+
+
+def _service(args: argparse.Namespace) -> RunService:
+    return RunService(warn=lambda message: _warn(message, args.lang))
 
 
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run the pipeline; SIGTERM ends it like Ctrl-C, before any output is written."""
+    """Run the pipeline; SIGTERM ends it like Ctrl-C (each stage says what it leaves behind)."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, signal.default_int_handler)
     return asyncio.run(coroutine)
 
 
+def _print(outcome: RunOutcome, args: argparse.Namespace) -> None:
+    """On stdout the summary, or the JSON (``--json``), or the ``--output -`` report."""
+    document = outcome.document
+    if args.json:
+        sys.stdout.write(render_json(document))
+    elif outcome.stdout is not None:
+        sys.stdout.write(outcome.stdout)
+    else:
+        sys.stdout.write(render_summary(localised(document, args.lang), colour=wants_colour(sys.stdout)))
+    if (args.json or outcome.stdout is not None) and document.scan.replay is not None:
+        # No summary shows the verdict: say it where a person looks.
+        verdict = translator(args.lang)("replay: {verdict}", verdict=document.scan.replay.describe())
+        print(for_terminal(verdict), file=sys.stderr)
+    if outcome.not_recorded:
+        _warn(f"not recorded in the state: {outcome.not_recorded}", args.lang)
+
+
 def _scan(args: argparse.Namespace) -> ExitCode:
-    _check_outputs(args)
     if args.tenants:
         return _scan_fleet(args)
     started = time.monotonic()
+    outputs = _output_plan(args, *([args.metrics] if args.metrics else []))
     settings = load_settings(
         args.config,
         corp_id=args.corp_id,
@@ -494,46 +445,29 @@ def _scan(args: argparse.Namespace) -> ExitCode:
         args.attestations or settings.attestations,
         args.exceptions or settings.exceptions,
     )
-    checks = _checks(args)
-    if args.record:
-        _check_bundle_folder(args.record, args.output or args.output_dir)
     if (args.pseudonymise or args.sign_key) and not args.record:
         raise UsageError("--pseudonymise and --sign-key apply to a recording: add --record DIR")
     key = settings.pseudonym_key.get_secret_value().encode() if settings.pseudonym_key else None
-    pseudonymiser = Pseudonymiser(key) if args.pseudonymise else None
-    sign = signing_module().load_private_key(args.sign_key).sign if args.sign_key else None
-    progress = TerminalProgress() if sys.stderr.isatty() and not args.quiet else None
-    store = _open_state(args.state) if args.state else None
-    try:
-        scan = scan_live(
-            settings,
-            inputs=inputs,
-            checks=checks,
-            record_to=args.record,
-            progress=progress,
-            pseudonymiser=pseudonymiser,
-            sign=sign,
-            # A backend without ActivityDays keeps no days: every scan fetches all of them.
-            activity=store if isinstance(store, ActivityDays) else None,
-        )
-        result = _run(scan)
-    finally:
-        if store is not None:
-            store.close()
-    try:
-        code, published = _publish(result, args)
-    except KeyboardInterrupt:
-        if args.record:  # checked empty before the scan: all of it is this run's, and unfinished
-            shutil.rmtree(args.record, ignore_errors=True)
-        raise
-    tenant = published.scan.tenant.corp_id or "default"
-    if settings.notify:  # after the reports: a failed alert never loses the findings
-        # The published document: with --state, its changes say what is new since the last scan.
-        for warning in _run(Notifier().notify(settings.notify, tenant, published)):
-            _warn(warning)
+    run = LiveScan(
+        settings,
+        inputs,
+        _checks(args),
+        outputs=outputs,
+        state=_state(args),
+        record_to=args.record,
+        pseudonymiser=Pseudonymiser(key) if args.pseudonymise else None,
+        sign=signer(args.sign_key),
+        progress=TerminalProgress() if sys.stderr.isatty() and not args.quiet else None,
+        fail_on=args.fail_on,
+    )
+    outcome = _run(_service(args).scan(run))
+    _print(outcome, args)
     if args.metrics:
-        write_metrics(args.metrics, [TenantRun(tenant, code, time.monotonic() - started, published)])
-    return code
+        tenant = outcome.document.scan.tenant.corp_id or "default"
+        write_metrics(
+            args.metrics, [TenantRun(tenant, outcome.exit_code, time.monotonic() - started, outcome.document)]
+        )
+    return outcome.exit_code
 
 
 _SINGLE_TENANT_OPTIONS = (
@@ -556,6 +490,7 @@ def _scan_fleet(args: argparse.Namespace) -> ExitCode:
         )
     if args.parallel < 1 or args.ceiling <= 0:
         raise UsageError("--parallel and --ceiling must be positive")
+    _output_plan(args)
     tenants_file = TenantsFile.load(args.tenants)
     selected = tenants_file.tenants
     if args.shard:
@@ -570,51 +505,35 @@ def _scan_fleet(args: argparse.Namespace) -> ExitCode:
         insecure_http=args.insecure_http,
         fail_on=args.fail_on,
         state=args.state,
-        state_wait_seconds=STATE_WAIT_SECONDS,
+        state_wait_seconds=run_history.STATE_WAIT_SECONDS,
+        lang=args.lang,
     )
     outcomes = _run(scan_fleet(tenants_file, selected, options, _checks(args), metrics=args.metrics))
     return worst(o.exit_code for o in outcomes)
 
 
-def _check_bundle_folder(record: Path, output: Path | None) -> None:
-    """Before the scan, not after it: the bundle folder must be new and creatable, and must not
-    receive other files (the manifest pins what it holds, so a stray file breaks ``verify``)."""
-    if record.exists() and (not record.is_dir() or any(record.iterdir())):
-        raise UsageError(f"{record} already exists and is not empty; choose a new folder for the bundle")
-    if output is not None and output.resolve().is_relative_to(record.resolve()):
-        raise UsageError(f"{output} is inside the bundle folder {record}; write reports elsewhere")
-    probe_writable_folder(record.parent)
-
-
-def _signature_check(public_key: Path | None) -> SignatureCheck | None:
-    if public_key is None:
-        return None
-    signing = signing_module()
-    key = signing.load_public_key(public_key)
-    return lambda data, signature: signing.signature_is_valid(key, data, signature)
-
-
 def _replay(args: argparse.Namespace) -> ExitCode:
-    _check_outputs(args)
-    check = _signature_check(args.public_key)
-    bundle = read_bundle(args.bundle, check_signature=check, allow_unverified=args.allow_unverified)
+    outputs = _output_plan(args)
+    bundle = open_bundle(args.bundle, args.public_key, allow_unverified=args.allow_unverified)
     if bundle.integrity.startswith("UNVERIFIED"):
         _warn(bundle.integrity, args.lang)
     _warn_unchecked_signature(bundle.integrity, args.bundle)
     inputs = bundle.judged_against().overridden_by(args.policy, args.attestations, args.exceptions)
-    changed = [
-        f"{what} ({option})"
-        for what, option, given in (
-            ("another policy", "--policy", args.policy),
-            ("other attestations", "--attestations", args.attestations),
-            ("other exceptions", "--exceptions", args.exceptions),
-            ("extra checks", "--checks-dir", args.checks_dir),
-        )
-        if given
-    ]
-    because = f"judged with {' and '.join(changed)}" if changed else None
-    result = _run(replay_bundle(bundle, inputs=inputs, checks=_checks(args), not_comparable=because))
-    return _publish(result, args)[0]
+    because = why_not_comparable(
+        policy=args.policy, attestations=args.attestations, exceptions=args.exceptions, checks=args.checks_dir
+    )
+    run = Replay(
+        bundle,
+        inputs,
+        _checks(args),
+        outputs=outputs,
+        state=_state(args, writes=False),
+        not_comparable=because,
+        fail_on=getattr(args, "fail_on", Severity.INFORMATIONAL),
+    )
+    outcome = _run(_service(args).replay(run))
+    _print(outcome, args)
+    return outcome.exit_code
 
 
 def _warn_unchecked_signature(integrity: str, bundle: Path) -> None:
@@ -635,47 +554,25 @@ def _demo(args: argparse.Namespace) -> ExitCode:
 
 
 def _report(args: argparse.Namespace) -> ExitCode:
-    _check_outputs(args)
+    outputs = _output_plan(args)
     if not (args.formats or args.output or args.output_dir):
         raise UsageError("say what to write: --format FORMAT (and --output FILE or --output-dir DIR)")
-    source: Path = args.source
-    if source.is_dir():
-        bundle = read_bundle(
-            source, check_signature=_signature_check(args.public_key), allow_unverified=args.allow_unverified
-        )
-        recorded = _findings_document(bundle.findings_json, source / "findings.json")
-        scan = recorded.scan.model_copy(update={"bundle": str(source), "bundle_integrity": bundle.integrity})
-        document = recorded.model_copy(update={"scan": scan})
-    else:
-        document = _findings_document(source.read_bytes(), source)
+    document = report_document(args.source, args.public_key, allow_unverified=args.allow_unverified)
     if document.lang not in (SOURCE_LANGUAGE, args.lang):
         raise UsageError(
-            f"{source}: findings are in {document.lang}; only English findings can be translated"
+            f"{args.source}: findings are in {document.lang}; only English findings can be translated"
         )
+    outcome = _run(_service(args).report(document, outputs))
+    if outcome.stdout is not None:
+        sys.stdout.write(outcome.stdout)
     tr = translator(args.lang)
-    for path in _write_reports(document, args):
+    for path in outcome.written:
         print(tr("wrote {path}", path=path))
     return ExitCode.OK
 
 
-def _findings_document(text: str | bytes, origin: Path) -> FindingsDocument:
-    try:
-        return FindingsDocument.model_validate_json(text)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "document"
-        raise UsageError(f"{origin}: not a dingscan findings document ({where}: {first['msg']})") from None
-
-
-def _findings_of(path: Path) -> FindingsDocument:
-    """A findings document from a findings JSON file or a (verified) bundle folder."""
-    if path.is_dir():
-        return _findings_document(read_bundle(path).findings_json, path / "findings.json")
-    return _findings_document(path.read_bytes(), path)
-
-
 def _diff(args: argparse.Namespace) -> ExitCode:
-    old, new = _findings_of(args.old), _findings_of(args.new)
+    old, new = findings_of(args.old), findings_of(args.new)
     tenants = {old.scan.tenant.corp_id, new.scan.tenant.corp_id}
     if len(tenants) > 1:
         raise UsageError(
@@ -691,16 +588,15 @@ def _history(args: argparse.Namespace) -> ExitCode:
         raise UsageError("history needs the state directory: --state DIR or DINGSCAN_STATE")
     if isinstance(args.state, Path) and not args.state.is_dir():
         raise UsageError(f"{args.state}: no state directory (run a scan with --state first)")
-    store = _open_state(args.state)
-    try:
+    access = _state(args)
+    assert access is not None  # noqa: S101 - args.state was checked above
+    with access.opened() as store:
         tenants = store.tenants()
         tenant = args.tenant or (tenants[0] if len(tenants) == 1 else None)
         if tenant is None:
             choices = ", ".join(tenants) or "none"
             raise UsageError(f"choose a tenant with --tenant (the state holds: {choices})")
         sys.stdout.write(render_history(store, tenant, control=args.control, scans=args.scans))
-    finally:
-        store.close()
     return ExitCode.OK
 
 
@@ -734,7 +630,7 @@ def _validate(args: argparse.Namespace) -> ExitCode:
 
 
 def _verify(args: argparse.Namespace) -> ExitCode:
-    manifest, integrity = verify_bundle(args.bundle, _signature_check(args.public_key))
+    manifest, integrity = verify_bundle(args.bundle, signature_check(args.public_key))
     pseudonymised = ", pseudonymised" if manifest.pseudonymised else ""
     print(
         f"{args.bundle}: {integrity} ({len(manifest.files)} files, {manifest.exchanges} exchanges{pseudonymised})"
@@ -779,6 +675,16 @@ def _init(args: argparse.Namespace) -> ExitCode:
         "--exceptions dingscan-exceptions.yaml"
     )
     print(tr("edit them, then: {command}", command=command))
+    return ExitCode.OK
+
+
+def _new_check(args: argparse.Namespace) -> ExitCode:
+    scaffold = Scaffold(args.root, args.control_id)
+    tr = translator(args.lang)
+    for path in scaffold.write():
+        print(tr("wrote {path}", path=path))
+    for step in scaffold.next_steps():
+        print(f"next: {step}")
     return ExitCode.OK
 
 

@@ -33,10 +33,11 @@ from typing import Any
 import structlog
 from pydantic import ValidationError
 
-from dingscan import __version__
+from dingscan.__version__ import __version__
 from dingscan.check import Check, Outcome, control_sort_key
 from dingscan.client.errors import one_line
 from dingscan.contract import contract_problems
+from dingscan.errors import UserError
 from dingscan.findings import CheckPack, Finding, Status
 from dingscan.frameworks import builtin_frameworks, references_for, validate_frameworks
 from dingscan.policy import Policy
@@ -50,7 +51,7 @@ ENTRY_POINT_GROUP = "dingscan.checks"
 CHECK_TIMEOUT_S = 60.0
 
 
-class CheckLoadError(Exception):
+class CheckLoadError(UserError):
     """A check pack that cannot be loaded; one line naming the file or entry point."""
 
 

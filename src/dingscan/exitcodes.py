@@ -27,6 +27,7 @@ class ExitCode(IntEnum):
     INCOMPLETE = 3
     FATAL = 4
     REPLAY_DIFFERENT = 5
+    NOT_RECORDED = 6
     INTERRUPTED = 130
 
 
@@ -37,11 +38,15 @@ MEANINGS: dict[ExitCode, str] = {
     ExitCode.FAILURES: "at least one control FAILED (at or above `--fail-on`, default: any severity); offenders "
     "an unexpired exception accepts do not count",
     ExitCode.USAGE: "bad usage or input: options, config, policy, attestations, exceptions, bundle (tampered or "
-    "incomplete), key, check pack, state (busy, newer, out of order); `validate` found problems",
+    "incomplete), key, check pack, an output that cannot be written, state (busy, unusable); `validate` found "
+    "problems",
     ExitCode.INCOMPLETE: "nothing failed, but some controls could not be evaluated (ERROR)",
     ExitCode.FATAL: "fatal: DingTalk unreachable (no access token), credentials rejected, IP not allowed or "
     "banned, scan timeout, out of memory, internal error",
     ExitCode.REPLAY_DIFFERENT: "`replay`/`demo`: the replayed findings DIFFER from the recorded scan",
+    ExitCode.NOT_RECORDED: "`--state`: every output was written, but the scan was not recorded in the state "
+    "(another run of the tenant recorded a newer scan, or this one is dated in the future); its alerts "
+    "were not sent",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C or SIGTERM); nothing half-written",
 }
 
@@ -76,6 +81,7 @@ SEVERITY_ORDER = (
     ExitCode.OK,
     ExitCode.INCOMPLETE,
     ExitCode.FAILURES,
+    ExitCode.NOT_RECORDED,
     ExitCode.USAGE,
     ExitCode.FATAL,
     ExitCode.REPLAY_DIFFERENT,

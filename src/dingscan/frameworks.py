@@ -15,11 +15,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from dingscan.errors import UserError
 from dingscan.resources import packaged_path
 from dingscan.yamlfile import parse_model, read_text
 
 
-class FrameworkError(ValueError):
+class FrameworkError(UserError, ValueError):
     """A framework file that cannot be used; the message is one line naming the file."""
 
 

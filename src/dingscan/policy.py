@@ -13,6 +13,7 @@ from typing import Self
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from dingscan.errors import UserError
 from dingscan.yamlfile import parse_model, read_text
 
 #: Consumer mail services: an address here is a person's own mailbox, outside the company's
@@ -28,7 +29,7 @@ BUILTIN_PERSONAL_WEBMAIL = frozenset(
 )  # fmt: skip
 
 
-class PolicyError(ValueError):
+class PolicyError(UserError, ValueError):
     """A policy file that cannot be used; the message is one line naming file, line and key."""
 
 

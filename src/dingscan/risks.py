@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from dingscan.errors import UserError
 from dingscan.findings import Acceptance, ExceptionOutcome, ExceptionState, Finding, Status
 from dingscan.yamlfile import parse_model, read_text
 
@@ -26,7 +27,7 @@ from dingscan.yamlfile import parse_model, read_text
 MAX_VALIDITY = timedelta(days=366)
 
 
-class ExceptionsError(ValueError):
+class ExceptionsError(UserError, ValueError):
     """An exceptions file that cannot be used; one line naming file, line and key."""
 
 

@@ -19,7 +19,7 @@ import httpx
 import structlog
 from pydantic import SecretStr
 
-from dingscan import __version__
+from dingscan.__version__ import __version__
 from dingscan.activity import ActivityDays, DayCache, DayList
 from dingscan.attestations import Attestations
 from dingscan.check import Check
@@ -41,7 +41,7 @@ from dingscan.findings import (
     Tenant,
     Tool,
 )
-from dingscan.inputs import JudgementInputs
+from dingscan.inputs import InputFile, JudgementInputs
 from dingscan.redaction import SECRETS
 from dingscan.risks import apply_exceptions
 from dingscan.settings import Settings
@@ -58,9 +58,42 @@ PEOPLE = frozenset({"user", "admin", "external_contact"})
 
 
 @dataclass(frozen=True)
+class PendingBundle:
+    """A recorded scan's bundle, ready to be written: the run service writes it after the
+    findings file, so a full disk for the bundle never costs the findings."""
+
+    path: Path
+    exchanges: list[Exchange]
+    recorded_at: datetime
+    corp_id: str | None
+    org_name: str | None
+    inputs: dict[str, InputFile]
+    findings_json: str
+    cached_days: list[DayList]
+    pseudonymised: bool
+    sign: Callable[[bytes], bytes] | None
+
+    def write(self) -> None:
+        write_bundle(
+            self.path,
+            exchanges=self.exchanges,
+            recorded_at=self.recorded_at,
+            corp_id=self.corp_id,
+            org_name=self.org_name,
+            inputs=self.inputs,
+            findings_json=self.findings_json,
+            cached_days=self.cached_days,
+            pseudonymised=self.pseudonymised,
+            sign=self.sign,
+        )
+
+
+@dataclass(frozen=True)
 class ScanResult:
     document: FindingsDocument
     snapshot: Snapshot
+    #: With ``record_to``, from :func:`scan_tenant`: the bundle still to write.
+    bundle: PendingBundle | None = None
 
 
 async def scan_live(
@@ -76,8 +109,39 @@ async def scan_live(
     sign: Callable[[bytes], bytes] | None = None,
     activity: ActivityDays | None = None,
 ) -> ScanResult:
-    """Scan the tenant the settings point at; with ``record_to``, also write a fixture bundle,
-    pseudonymised and/or signed when asked.
+    """Scan the tenant the settings point at (:func:`scan_tenant`), writing its bundle at once."""
+    result = await scan_tenant(
+        settings,
+        inputs=inputs,
+        checks=checks,
+        record_to=record_to,
+        progress=progress,
+        transport=transport,
+        retry=retry,
+        pseudonymiser=pseudonymiser,
+        sign=sign,
+        activity=activity,
+    )
+    if result.bundle is not None:
+        result.bundle.write()
+    return replace(result, bundle=None)
+
+
+async def scan_tenant(
+    settings: Settings,
+    *,
+    inputs: JudgementInputs,
+    checks: Sequence[Check],
+    record_to: Path | None = None,
+    progress: Progress | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    retry: RetryPolicy | None = None,
+    pseudonymiser: Pseudonymiser | None = None,
+    sign: Callable[[bytes], bytes] | None = None,
+    activity: ActivityDays | None = None,
+) -> ScanResult:
+    """Scan the tenant the settings point at; with ``record_to``, the result carries the fixture
+    bundle to write (pseudonymised and/or signed when asked).
 
     ``activity`` (the state, when it keeps days' activity lists) supplies the days of the
     inactivity window already held for this tenant and keeps the days fetched; a bundle records
@@ -116,7 +180,7 @@ async def scan_live(
     if activity is not None and days is not None and settings.corp_id:
         activity.store_activity_days(settings.corp_id, days.fetched, keep_from=dormancy_window(started)[0])
     usage = _usage(client)
-    result = _evaluate(snapshot, inputs, checks, "live", started, usage, bundle=record_to)
+    result = evaluate(snapshot, inputs, checks, "live", started, usage, bundle=record_to)
     if record_to is not None and recorder is not None:
         exchanges, recorded = recorder.exchanges, result.document
         cached = days.used if days is not None else []
@@ -133,18 +197,19 @@ async def scan_live(
                 exchanges, cached, started, settings.corp_id, inputs, checks, record_to, ""
             )
             recorded = replayed.document
-        write_bundle(
-            record_to,
+        pending = PendingBundle(
+            path=record_to,
             exchanges=exchanges,
             recorded_at=started,
             corp_id=settings.corp_id,
             org_name=result.document.scan.tenant.org_name,
             inputs=inputs.files(),
             findings_json=recorded.model_dump_json(indent=2),
-            cached_days=cached,
+            cached_days=list(cached),
             pseudonymised=pseudonymiser is not None,
             sign=sign,
         )
+        return replace(result, bundle=pending)
     return result
 
 
@@ -220,7 +285,7 @@ async def _replay(
             **_collection_plan(inputs, checks),
         )
     usage = _usage(client)
-    return _evaluate(
+    return evaluate(
         snapshot, inputs, checks, "replay", started, usage, bundle=bundle_path, integrity=integrity or None
     )
 
@@ -247,7 +312,7 @@ async def _no_wait(_: float) -> None:
     """Replay serves recorded answers: a retry need not wait for DingTalk to recover."""
 
 
-def _evaluate(
+def evaluate(
     snapshot: Snapshot,
     inputs: JudgementInputs,
     checks: Sequence[Check],
@@ -258,6 +323,8 @@ def _evaluate(
     bundle: Path | None,
     integrity: str | None = None,
 ) -> ScanResult:
+    """Judge ``snapshot`` with the checks: the findings document of a scan, a replay, or (a
+    watcher's) re-evaluation of a snapshot some of whose sections were collected again."""
     snapshot = snapshot.model_copy(update={"attestations": _attestations_section(inputs)})
     findings = run_checks(checks, snapshot, inputs.policy)
     exceptions: list[ExceptionOutcome] = []

@@ -7,7 +7,6 @@ an error) and is best given by environment or a secrets manager, not in the conf
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 from typing import Any, Self
 
@@ -15,13 +14,11 @@ import httpx
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from dingscan.alerts.config import NotifyTarget
+from dingscan.alerts.channels import NotifyTarget
 from dingscan.client.hosts import DEFAULT_API_URL, DEFAULT_OAPI_URL
+from dingscan.errors import ConfigError
+from dingscan.netaddr import is_loopback
 from dingscan.yamlfile import load_yaml_mapping, problems_in, read_text
-
-
-class ConfigError(ValueError):
-    """Configuration that cannot be used; one line naming the setting."""
 
 
 class Settings(BaseSettings):
@@ -87,16 +84,6 @@ class Settings(BaseSettings):
         if not self.app_key or not self.app_secret or not self.app_secret.get_secret_value():
             raise ConfigError("no app credentials: set DINGSCAN_APP_KEY and DINGSCAN_APP_SECRET")
         return self.app_key, self.app_secret
-
-
-def is_loopback(host: str) -> bool:
-    """``localhost`` or a loopback address (127.0.0.0/8, ::1): traffic that never leaves the machine."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class _FileValues(PydanticBaseSettingsSource):

@@ -12,9 +12,10 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from dingscan.attestations import AttestationError, Attestations
+from dingscan.errors import ConfigError
 from dingscan.policy import Policy, PolicyError
 from dingscan.risks import Exceptions, ExceptionsError
-from dingscan.settings import ConfigError, config_problems, load_settings
+from dingscan.settings import config_problems, load_settings
 from dingscan.yamlfile import problems_in, read_text
 
 

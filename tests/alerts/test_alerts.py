@@ -14,7 +14,8 @@ from cryptography.hazmat.primitives.hmac import HMAC
 from alert_receiver import Receiver, receiving
 from dingscan.alerts.config import RobotTarget, SecretRef, WebhookTarget
 from dingscan.alerts.news import new_findings
-from dingscan.alerts.send import Notifier, robot_message, robot_sign
+from dingscan.alerts.robot import robot_message, robot_sign
+from dingscan.alerts.send import Notifier
 from dingscan.findings import Changes, Finding, FindingsDocument, ResourceKey, Status
 from dingscan.report.ocsf import event_uid
 from dingscan.resources import packaged_path
@@ -63,6 +64,8 @@ async def test_robot_and_webhook_receive_what_is_new_signed(document: FindingsDo
         warnings = await notifier().notify([robot(receiver), webhook(receiver)], "acme", document)
     assert warnings == []
     robot_message, hook = receiver.received[0], receiver.received[1]["webhook"]
+    assert hook["delivery_id"] == receiver.delivery_ids[1] != receiver.delivery_ids[0]
+    assert f"delivery {receiver.delivery_ids[0]}" in robot_message["robot"]["markdown"]["text"]
     assert robot_message["token"] == ROBOT_TOKEN and robot_message["robot"]["msgtype"] == "markdown"
     failed = [f for f in document.findings if f.status in (Status.FAIL, Status.ERROR)]
     assert all(f.control_id in robot_message["robot"]["markdown"]["text"] for f in failed)
@@ -82,14 +85,39 @@ async def test_rejected_robot_is_one_warning_without_retries_or_secrets(document
     assert ROBOT_TOKEN not in warnings[0] and ROBOT_SECRET not in warnings[0]
 
 
-@pytest.mark.parametrize("mode", ["500", "hang"])
-async def test_failing_receiver_is_retried_then_one_warning(document: FindingsDocument, mode: str) -> None:
+@pytest.mark.parametrize(("mode", "said"), [("500", "not delivered: HTTP 500"), ("hang", "maybe delivered")])
+async def test_failing_webhook_is_retried_under_one_delivery_id_then_one_warning(
+    document: FindingsDocument, mode: str, said: str
+) -> None:
     started = time.monotonic()
     with receiving(Receiver(ROBOT_SECRET, HOOK_SECRET, mode=mode)) as receiver:
         warnings = await notifier().notify([webhook(receiver)], "acme", document)
     assert receiver.attempts == 3
-    assert len(warnings) == 1 and warnings[0].startswith("webhook alert for acme not delivered")
+    assert len(set(receiver.delivery_ids)) == 1  # every attempt can be de-duplicated
+    assert len(warnings) == 1 and warnings[0].startswith(
+        f"webhook alert for acme to 127.0.0.1:{receiver.url.rsplit(':', 1)[1]} {said}"
+    )
+    assert receiver.delivery_ids[0] in warnings[0]
     assert time.monotonic() - started < 5  # bounded: three attempts of 0.5 s at most
+
+
+async def test_a_robot_that_may_have_posted_is_not_asked_again(document: FindingsDocument) -> None:
+    with receiving(Receiver(ROBOT_SECRET, HOOK_SECRET, mode="hang")) as receiver:
+        warnings = await notifier().notify([robot(receiver)], "acme", document)
+    assert receiver.attempts == 1  # a group cannot de-duplicate: a second post would be read twice
+    assert "maybe delivered (no answer in time); not sent again" in warnings[0]
+
+
+async def test_a_quiet_robot_says_nothing_when_nothing_is_new(document: FindingsDocument) -> None:
+    nothing_new = document.model_copy(
+        update={"findings": [f for f in document.findings if f.status is Status.PASS]}
+    )
+    with receiving(Receiver(ROBOT_SECRET, HOOK_SECRET)) as receiver:
+        assert await notifier().notify([robot(receiver)], "acme", nothing_new) == []
+        assert receiver.attempts == 0
+        chatty = robot(receiver).model_copy(update={"quiet": False})
+        assert await notifier().notify([chatty], "acme", nothing_new) == []
+    assert "0 to look at" in receiver.received[0]["robot"]["markdown"]["title"]
 
 
 async def test_wrong_robot_secret_is_caught_by_the_receivers_check(document: FindingsDocument) -> None:
@@ -102,7 +130,7 @@ def test_robot_message_keeps_tenant_text_plain(document: FindingsDocument) -> No
     failed = next(f for f in document.findings if f.status is Status.FAIL)
     hostile = failed.model_copy(update={"message": "admin [verify now](https://evil.example)\n### *urgent*"})
     findings = [hostile if f is failed else f for f in document.findings]
-    text = robot_message("acme", document.model_copy(update={"findings": findings}))["markdown"]["text"]
+    text = robot_message("acme", document.model_copy(update={"findings": findings}), "d1")["markdown"]["text"]
     line = next(line for line in text.splitlines() if "verify now" in line)
     assert "\\[verify now\\]\\(https://evil.example\\)" in line and "\\#\\#\\# \\*urgent\\*" in line
 

@@ -10,6 +10,7 @@ import pytest
 from dingscan.cli import main
 from dingscan.exitcodes import ExitCode
 from dingscan.resources import packaged_path
+from dingscan.run import StateAccess
 
 DEMO = packaged_path("fixtures/demo")
 
@@ -71,19 +72,25 @@ def test_diff_of_something_else_is_a_one_line_error(
     assert "missing.json" in last_error(capsys)
 
 
-def test_state_from_the_environment_and_time_order(
+def test_demo_and_replay_read_the_state_from_the_environment_and_never_write_it(
     state_target: Path | str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DINGSCAN_STATE", str(state_target))
-    assert main(["demo"]) == ExitCode.OK
+    runs = ((["demo"], ExitCode.OK), (["demo"], ExitCode.OK), (["replay", str(DEMO)], ExitCode.FAILURES))
+    for command, code in runs:  # the same recording three times: nothing is out of order
+        assert main(command) == code
+        assert (
+            capsys.readouterr()
+            .err.strip()
+            .endswith(
+                "a replay is not a new scan: the state is read (changes since its last scan), never written"
+            )
+        )
     if isinstance(state_target, Path):
-        assert (state_target / "state.sqlite3").is_file()
-    assert main(["demo"]) == ExitCode.USAGE  # the same recording again is not a later scan
-    assert "already has a scan as of 2026-" in last_error(capsys)
-    assert main(["history"]) == ExitCode.OK
-    out = capsys.readouterr().out
-    assert out.startswith("ding5f1c2e3d4b6a7980: last 1 scans")
-    assert "DT.EXT.3   A" in out and "DT.EXT.2   E" in out and "open offenders:" in out
+        assert not state_target.exists()
+    else:
+        with StateAccess(state_target).opened() as store:
+            assert store.tenants() == []
 
 
 def test_history_needs_a_state_and_a_tenant(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -23,6 +23,7 @@ import pytest
 
 from dingscan import cli
 from dingscan.exitcodes import ExitCode
+from dingscan.run import history as run_history
 from dingscan.state import ScanRecord, open_store
 from dingscan.state.postgres import LOCK_KEY
 from dingscan.state.sqlite import DATABASE
@@ -121,7 +122,7 @@ def writing(state: Path | str) -> Iterator[None]:
 def test_a_run_finding_the_state_busy_waits_then_stops_with_one_line(
     state_target: Path | str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(cli, "STATE_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(run_history, "STATE_WAIT_SECONDS", 0.3)
     with writing(state_target):
         assert cli.main(["demo", "--state", str(state_target)]) == ExitCode.USAGE
     err = capsys.readouterr().err.strip().splitlines()[-1]

@@ -159,7 +159,10 @@ def test_failed_alerts_warn_and_keep_findings_and_exit_code(
         )
     assert outcomes[0].exit_code == ExitCode.FAILURES and outcomes[0].outputs[0].exists()
     assert receiver.attempts == 2
-    assert "webhook alert for t0 not delivered: HTTP 500" in capsys.readouterr().err
+    assert (
+        f"webhook alert for t0 to {receiver.url.removeprefix('http://')} not delivered: HTTP 500"
+        in capsys.readouterr().err
+    )
 
 
 def test_config_policy_is_the_default_for_tenants_naming_none(fleet_of_three: Fleet, tmp_path: Path) -> None:

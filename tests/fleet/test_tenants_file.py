@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from dingscan.alerts.config import RobotTarget
+from dingscan.errors import ConfigError
 from dingscan.fleet.tenants import TenantsFile, credentials
-from dingscan.settings import ConfigError
 
 ENTRY = "  - name: {name}\n    corp_id: {corp}\n    app_key: {{env: K}}\n    app_secret: {{env: S}}\n"
 

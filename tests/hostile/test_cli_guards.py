@@ -8,8 +8,9 @@ import pytest
 
 import dingscan.cli as cli
 from dingscan.emulator import Emulator
+from dingscan.errors import ConfigError
 from dingscan.exitcodes import ExitCode
-from dingscan.settings import ConfigError, load_settings
+from dingscan.settings import load_settings
 
 
 def test_plain_http_is_accepted_only_on_loopback_unless_insecure_http(
@@ -47,6 +48,17 @@ def test_an_unwritable_record_location_is_found_before_scanning(
     assert cli_env.calls == []  # before: the whole scan ran, then writing the bundle failed
 
 
+@pytest.mark.parametrize("option", ["--output", "--output-dir", "--metrics"])
+def test_an_output_under_a_file_is_found_before_scanning(
+    cli_env: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    assert cli.main(["scan", option, str(blocker / "findings")]) == ExitCode.USAGE
+    assert f"{blocker}" in capsys.readouterr().err
+    assert cli_env.calls == []  # before: the whole scan ran, then writing the findings failed
+
+
 class PanicException(BaseException):
     """What pyo3 raises for a Rust panic (out of memory in pydantic-core, say): not an Exception."""
 
@@ -58,6 +70,6 @@ def test_running_out_of_memory_is_fatal_never_controls_failed(
     def explode(*_: object, **__: object) -> None:
         raise error
 
-    monkeypatch.setattr(cli, "read_bundle", explode)
+    monkeypatch.setattr(cli, "open_bundle", explode)
     assert cli.main(["demo"]) == ExitCode.FATAL
     assert capsys.readouterr().err.startswith("dingscan: error: ")

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 import dingscan.yamlfile as yamlfile
+from dingscan.errors import ConfigError
 from dingscan.policy import Policy, PolicyError
-from dingscan.settings import ConfigError, load_settings
+from dingscan.settings import load_settings
 
 #: A billion laughs in miniature (tests/unit/test_bundle_safety.py carries it in a bundle): each level doubles; harmless in size, refused on principle.
 ALIAS_BOMB = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nbreak_glass_accounts: *c\n"

@@ -57,7 +57,7 @@ def test_people_formats_speak_the_documents_language(zh: FindingsDocument) -> No
     header = next(csv.reader(io.StringIO(render_csv(zh))))
     assert header[:3] == ["識別碼", "控制項編號", "標題"]
     summary = render_summary(zh)
-    assert "覆蓋範圍：已收集" in summary and "共 33 個控制項：" in summary
+    assert "覆蓋範圍：已收集" in summary and f"共 {len(zh.findings)} 個控制項：" in summary
 
 
 def test_summary_columns_line_up_with_wide_characters(zh: FindingsDocument) -> None:
@@ -130,7 +130,7 @@ def test_commands_for_people_follow_the_language(
         "DT.IDN.1   critical      所有在職成員均須經公司身份提供者以單一登入（SSO）登入\n"
     )
     assert "           讀取          attestations, users\n" in listing and listing.endswith(
-        "\n共 33 項檢查\n"
+        f"\n共 {len(load_checks(plugins=False))} 項檢查\n"
     )
     monkeypatch.setenv("DINGSCAN_LANG", "zh-HK")
     assert main(["report", str(tmp_path / "missing.json"), "--format", "html"]) == ExitCode.USAGE

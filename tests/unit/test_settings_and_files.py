@@ -3,9 +3,10 @@ from pathlib import Path
 
 import pytest
 
+from dingscan.errors import ConfigError
 from dingscan.fsutil import atomic_write_text
 from dingscan.i18n import resolve_language
-from dingscan.settings import ConfigError, Settings, load_settings
+from dingscan.settings import Settings, load_settings
 
 
 def test_environment_overrides_file_and_options_override_environment(

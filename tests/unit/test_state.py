@@ -23,6 +23,7 @@ from dingscan.state import ScanRecord, SqliteStore, StateError, StateStore, open
 from dingscan.state.postgres import SCHEMA_VERSION as PG_SCHEMA_VERSION
 from dingscan.state.postgres import PostgresStore
 from dingscan.state.sqlite import DATABASE, SCHEMA_VERSION
+from dingscan.state.store import OwedAlert
 from postgres_server import USER as PG_USER
 from postgres_server import PostgresServer
 
@@ -215,6 +216,7 @@ def test_a_state_from_before_activity_days_is_migrated_keeping_its_history(tmp_p
     store.close()
     with sqlite3.connect(tmp_path / "state" / DATABASE) as db:
         db.execute("DROP TABLE activity_days")
+        db.execute("DROP TABLE outbox")
         db.execute("UPDATE schema_version SET version = 1")
     store = SqliteStore(tmp_path / "state")
     day = DayList(day=date(2026, 11, 1), active=False, userids=("alice",))
@@ -249,3 +251,31 @@ def test_an_existing_state_folder_and_file_are_made_owner_only(tmp_path: Path) -
     SqliteStore(folder).close()
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE((folder / DATABASE).stat().st_mode) == 0o600
+
+
+def owed(day: int, target: str = "webhook:1", tenant: str = "dingcorp") -> OwedAlert:
+    return OwedAlert(
+        f"{tenant}-{day}-{target}", tenant, target, f"scan-{day}", T0 + timedelta(days=day), '{"n": 1}'
+    )
+
+
+def test_alerts_owed_are_kept_with_their_scan_until_settled(store: StateStore) -> None:
+    store.record(scan(0, {}, {}), [owed(0), owed(0, "robot:2")])
+    store.record(scan(1, {}, {}), [owed(1)])
+    store.record(scan(5, {}, {}, tenant="othercorp"), [owed(5, tenant="othercorp")])
+    assert [a.delivery_id for a in store.owed_alerts("dingcorp")] == [
+        "dingcorp-0-robot:2",
+        "dingcorp-0-webhook:1",
+        "dingcorp-1-webhook:1",
+    ]
+    assert store.owed_alerts("dingcorp")[0] == owed(0, "robot:2")  # every field as stored
+    store.settle_alerts(["dingcorp-0-webhook:1", "dingcorp-0-robot:2"])
+    assert [a.scan_id for a in store.owed_alerts("dingcorp")] == ["scan-1"]
+    assert len(store.owed_alerts("othercorp")) == 1
+
+
+def test_an_out_of_order_scan_owes_no_alert(store: StateStore) -> None:
+    store.record(scan(1, {}, {}))
+    with pytest.raises(StateError, match="history is kept in time order"):
+        store.record(scan(0, {}, {}), [owed(0)])
+    assert store.owed_alerts("dingcorp") == []  # the transaction that refused the scan kept nothing

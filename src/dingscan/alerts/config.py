@@ -1,7 +1,9 @@
 """Where alerts go, and where their credentials live (by reference: never the secret itself).
 
-The settings (a config file's ``notify`` key) are built from these models, so this module
-imports :mod:`dingscan.settings` only inside the functions that need it.
+Each channel's target model; :mod:`dingscan.alerts.channels` joins them into ``NotifyTarget``.
+
+The settings (a config file's ``notify`` key) are built from these models; this module imports
+nothing above it (:mod:`dingscan.errors`, :mod:`dingscan.netaddr`), so there is no import circle.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ from typing import Annotated, Literal, Self
 import httpx
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, model_validator
 
+from dingscan.errors import ConfigError
+from dingscan.netaddr import is_loopback
 from dingscan.redaction import SECRETS
 
 
 def _https_unless_loopback(url: str) -> str:
     """Alerts name a tenant's weaknesses: they travel encrypted unless they stay on this machine."""
-    from dingscan.settings import is_loopback
-
     parsed = httpx.URL(url)
     if parsed.scheme == "https" or (parsed.scheme == "http" and is_loopback(parsed.host)):
         return url
@@ -47,8 +49,6 @@ class SecretRef(_Model):
 
     def read(self, environ: Mapping[str, str]) -> SecretStr:
         """The value, registered with the scrubber before anything can print it."""
-        from dingscan.settings import ConfigError
-
         if self.env is not None:
             value, where = environ.get(self.env, ""), f"environment variable {self.env}"
         else:
@@ -74,6 +74,7 @@ class RobotTarget(_Model):
     url: HttpsUrl = Field(
         "https://oapi.dingtalk.com/robot/send", description="send endpoint (tests: a receiver)"
     )
+    quiet: bool = Field(True, description="post nothing when nothing is new (false: '0 to look at' too)")
 
 
 class WebhookTarget(_Model):
@@ -82,6 +83,4 @@ class WebhookTarget(_Model):
     kind: Literal["webhook"]
     url: HttpsUrl
     secret: SecretRef
-
-
-NotifyTarget = Annotated[RobotTarget | WebhookTarget, Field(discriminator="kind")]
+    quiet: bool = Field(False, description="send nothing when nothing is new (default: every scan)")

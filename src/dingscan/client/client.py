@@ -32,7 +32,7 @@ from pydantic import SecretStr
 from structlog.contextvars import bound_contextvars
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
-from dingscan import __version__
+from dingscan.__version__ import __version__
 from dingscan.client import endpoints as ep
 from dingscan.client.auth import AccessTokenCache, IssuedToken
 from dingscan.client.bounded import BoundedTransport

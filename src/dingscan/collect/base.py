@@ -16,6 +16,7 @@ from typing import Any, Protocol, TypeVar
 import structlog
 
 from dingscan.client.errors import DingTalkError, NotEnabled, one_line
+from dingscan.errors import FatalError
 from dingscan.snapshot import Section, SectionStatus
 
 log = structlog.get_logger(__name__)
@@ -38,7 +39,7 @@ class QuietProgress:
         pass
 
 
-class ScanAborted(Exception):
+class ScanAborted(FatalError):
     """DingTalk said no scan can succeed (credentials, IP allow-list, IP ban)."""
 
 

@@ -39,7 +39,7 @@ from typing import Any, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from dingscan import __version__
+from dingscan.__version__ import __version__
 from dingscan.activity import DAY_LISTS, DayList
 from dingscan.evidence.errors import BundleError, UnsafeBundle
 from dingscan.evidence.exchange import Exchange

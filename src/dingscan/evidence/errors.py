@@ -1,7 +1,9 @@
 """Errors about bundles and their signatures: each a one-line message a person can act on."""
 
+from dingscan.errors import UserError
 
-class BundleError(ValueError):
+
+class BundleError(UserError, ValueError):
     """A bundle that cannot be replayed as it is."""
 
 
@@ -10,5 +12,5 @@ class UnsafeBundle(BundleError):
     file would be forgiven (``--allow-unverified``)."""
 
 
-class SigningError(ValueError):
+class SigningError(UserError, ValueError):
     """A key that cannot be used, a missing signing package, or a signature that does not verify."""

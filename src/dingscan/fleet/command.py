@@ -11,9 +11,10 @@ from dingscan.check import Check
 from dingscan.fleet.runner import FleetOptions, TenantOutcome, run_fleet
 from dingscan.fleet.summary import render_table, write_summary
 from dingscan.fleet.tenants import TenantEntry, TenantsFile
-from dingscan.fsutil import probe_writable_folder
 from dingscan.metrics import TenantRun, write_metrics
+from dingscan.redaction import SECRETS
 from dingscan.report.terminal import for_terminal
+from dingscan.run import OutputPlan, RunService
 
 
 async def scan_fleet(
@@ -25,19 +26,13 @@ async def scan_fleet(
     metrics: Path | None = None,
     notifier: Notifier | None = None,
 ) -> list[TenantOutcome]:
-    """Scan, alert as each tenant finishes (its outputs already written), then write the
+    """Scan (each tenant alerted as it finishes, its outputs already written), then write the
     combined summary and the metrics; print the summary table."""
-    probe_writable_folder(options.output_dir)
-    sender = notifier or Notifier()
-
-    async def alert(outcome: TenantOutcome) -> None:
-        targets = tenants_file.targets_for(outcome.tenant)
-        if outcome.document is None or not targets:
-            return
-        for warning in await sender.notify(targets, outcome.tenant.name, outcome.document):
-            print(for_terminal(f"dingscan: warning: {warning}"), file=sys.stderr)
-
-    outcomes = await run_fleet(selected, options, checks, after_each=alert)
+    OutputPlan(output_dir=options.output_dir, extra=[*([metrics] if metrics else [])]).probe()
+    service = RunService(notifier=notifier or Notifier(), warn=_warn)
+    outcomes = await run_fleet(
+        selected, options, checks, service=service, targets_for=tenants_file.targets_for
+    )
     summary = write_summary(outcomes, options.output_dir)
     if metrics is not None:
         write_metrics(
@@ -46,3 +41,7 @@ async def scan_fleet(
     sys.stdout.write(render_table(outcomes))
     print(f"wrote {summary}")
     return outcomes
+
+
+def _warn(message: str) -> None:
+    print(for_terminal(f"dingscan: warning: {SECRETS.scrub(message)}"), file=sys.stderr)

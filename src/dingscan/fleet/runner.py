@@ -4,38 +4,36 @@ DingTalk limits each app per API (the client paces that, per tenant), and every 
 one egress address together (10,000 calls in 20 s, then a five-minute ban for *all* tenants).
 So the tenants share one :class:`CeilingTransport`, which paces every request of every tenant
 below a calls-per-second ceiling. Each tenant's failure (bad credentials, an outage, a bad
-policy file) ends that tenant with its own exit code; the others go on. With a state (``--state``,
-a directory or, for a fleet spread over pods, a PostgreSQL URL), each tenant's scan is recorded
-there before its reports are written, so they and its alerts say what is new since its last scan.
+policy file) ends that tenant with its own exit code; the others go on. Each tenant is one run
+of the run service (:mod:`dingscan.run`): its reports (in ``--lang``), its place in the state
+(``--state``, a directory or, for a fleet spread over pods, a PostgreSQL URL: probed once before
+the first tenant) and its alerts follow the same order and rules as a single scan.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import structlog
 
-from dingscan.attestations import AttestationError
+from dingscan.alerts.channels import NotifyTarget
 from dingscan.check import Check
 from dingscan.client.limits import SAFETY_MARGIN
-from dingscan.collect import ScanAborted
-from dingscan.exitcodes import ExitCode, exit_code_for
+from dingscan.errors import DingscanError, describe_os_error
+from dingscan.exitcodes import ExitCode
 from dingscan.findings import FindingsDocument, Severity
 from dingscan.fleet.tenants import TenantEntry, credentials
+from dingscan.i18n import SOURCE_LANGUAGE
 from dingscan.inputs import JudgementInputs
-from dingscan.policy import PolicyError
 from dingscan.redaction import SECRETS
 from dingscan.report.base import ReportFormat
-from dingscan.report.formats import output_name
-from dingscan.risks import ExceptionsError
-from dingscan.scan import scan_live
-from dingscan.settings import ConfigError, load_settings
-from dingscan.state import StateError, remember
+from dingscan.run import LiveScan, OutputPlan, RunService, StateAccess
+from dingscan.settings import load_settings
 
 log = structlog.get_logger(__name__)
 
@@ -92,6 +90,7 @@ class TenantOutcome:
     document: FindingsDocument | None = None
     error: str | None = None
     outputs: tuple[Path, ...] = ()
+    not_recorded: str | None = None  # scanned and written, but not in the state: why
 
 
 @dataclass(frozen=True)
@@ -106,13 +105,10 @@ class FleetOptions:
     fail_on: Severity = Severity.INFORMATIONAL
     state: Path | str | None = None
     state_wait_seconds: float = 10.0
+    lang: str = SOURCE_LANGUAGE
 
-
-#: What ends one tenant without ending the others, and the exit code it gets.
-_TENANT_ERRORS: tuple[tuple[tuple[type[Exception], ...], ExitCode], ...] = (
-    ((ConfigError, PolicyError, AttestationError, ExceptionsError, StateError), ExitCode.USAGE),
-    ((ScanAborted, TimeoutError, OSError), ExitCode.FATAL),
-)
+    def state_access(self) -> StateAccess | None:
+        return None if self.state is None else StateAccess(self.state, wait_seconds=self.state_wait_seconds)
 
 
 async def run_fleet(
@@ -120,32 +116,37 @@ async def run_fleet(
     options: FleetOptions,
     checks: Sequence[Check],
     *,
-    after_each: Callable[[TenantOutcome], Awaitable[None]] | None = None,
+    service: RunService,
+    targets_for: Callable[[TenantEntry], Sequence[NotifyTarget]] = lambda _: (),
 ) -> list[TenantOutcome]:
     """Scan ``tenants``, at most ``options.parallel`` at a time; outcomes in the tenants' order.
 
-    ``after_each`` runs as each tenant finishes (alerts), inside the same concurrency slot.
+    The state is probed once, before the first tenant: a state that cannot be used costs no
+    tenant its quota (the run stops with the state's one-line error).
     """
+    state = options.state_access()
+    if state is not None:
+        await asyncio.to_thread(state.probe)
     pacer = Spacing(1.0 / (options.ceiling * SAFETY_MARGIN))  # the same margin as per-API pacing
     slots = asyncio.Semaphore(options.parallel)
 
     async def one(tenant: TenantEntry) -> TenantOutcome:
         async with slots:
-            outcome = await _scan_tenant(
-                tenant, options, checks, CeilingTransport(httpx.AsyncHTTPTransport(), pacer)
-            )
-            if after_each is not None:
-                await after_each(outcome)
-            return outcome
+            transport = CeilingTransport(httpx.AsyncHTTPTransport(), pacer)
+            return await _scan_tenant(tenant, options, checks, service, transport, targets_for(tenant))
 
     return list(await asyncio.gather(*(one(t) for t in tenants)))
 
 
 async def _scan_tenant(
-    tenant: TenantEntry, options: FleetOptions, checks: Sequence[Check], transport: httpx.AsyncBaseTransport
+    tenant: TenantEntry,
+    options: FleetOptions,
+    checks: Sequence[Check],
+    service: RunService,
+    transport: httpx.AsyncBaseTransport,
+    notify: Sequence[NotifyTarget],
 ) -> TenantOutcome:
     started = time.monotonic()
-    bound = log.bind(tenant=tenant.name)
     try:
         app_key, app_secret = credentials(tenant)
         settings = load_settings(
@@ -163,38 +164,43 @@ async def _scan_tenant(
             tenant.attestations or settings.attestations,
             tenant.exceptions or settings.exceptions,
         )
-        document = (await scan_live(settings, inputs=inputs, checks=checks, transport=transport)).document
-        if options.state is not None:  # blocking (it may wait for another run): off the event loop
-            document = await asyncio.to_thread(
-                remember, document, options.state, wait_seconds=options.state_wait_seconds
-            )
-        folder = options.output_dir / tenant.name
-        outputs = tuple(folder / output_name(document, fmt) for fmt in options.formats)
-        for path, fmt in zip(outputs, options.formats, strict=True):
-            fmt.write(document, path)
+        outputs = OutputPlan(
+            [f.name for f in options.formats], output_dir=options.output_dir / tenant.name, lang=options.lang
+        )
+        run = LiveScan(
+            settings,
+            inputs,
+            checks,
+            outputs=outputs,
+            state=options.state_access(),
+            fail_on=options.fail_on,
+            notify=notify,
+            tenant_name=tenant.name,
+            transport=transport,
+            activity=False,  # one store connection per tenant for the whole scan: not for a fleet
+        )
+        outcome = await service.scan(run)
     except asyncio.CancelledError:
         raise
     except Exception as exc:
-        code = next((c for types, c in _TENANT_ERRORS if isinstance(exc, types)), ExitCode.FATAL)
+        code = exc.exit_code if isinstance(exc, DingscanError) else ExitCode.FATAL
         message = SECRETS.scrub(_describe(exc))
-        bound.warning("tenant not scanned", error=message)
+        log.bind(tenant=tenant.name).warning("tenant not scanned", error=message)
         return TenantOutcome(tenant, code, time.monotonic() - started, error=message)
     return TenantOutcome(
         tenant,
-        exit_code_for(document, options.fail_on),
+        outcome.exit_code,
         time.monotonic() - started,
-        document=document,
-        outputs=outputs,
+        document=outcome.document,
+        outputs=outcome.written,
+        not_recorded=outcome.not_recorded,
     )
 
 
 def _describe(exc: Exception) -> str:
-    if isinstance(exc, TimeoutError):
-        return "scan aborted: it took longer than scan_timeout"
-    if isinstance(exc, ScanAborted):
-        return f"scan aborted: {exc}"
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.filename or ''}: {exc.strerror}".lstrip(": ")
-    if isinstance(exc, ConfigError | PolicyError | AttestationError | ExceptionsError | StateError):
+    """One line: a dingscan error's own, a file's, or an internal error's type and text."""
+    if isinstance(exc, DingscanError):
         return str(exc)
+    if isinstance(exc, OSError):
+        return describe_os_error(exc)
     return f"internal error: {type(exc).__name__}: {exc}"

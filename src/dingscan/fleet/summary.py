@@ -34,6 +34,7 @@ def summary_rows(outcomes: Sequence[TenantOutcome]) -> list[dict[str, object]]:
                 "new": len(new_findings(document)) if document else None,
                 "seconds": round(outcome.seconds, 2),
                 "not_scanned": outcome.error,
+                "not_recorded": outcome.not_recorded,
                 "outputs": [str(p) for p in outcome.outputs],
             }
         )
@@ -50,7 +51,7 @@ def render_table(outcomes: Sequence[TenantOutcome]) -> str:
         )
         lines.append(
             f"{row['tenant']!s:<24} {row['exit_code']!s:>4} {fail!s:>5} {error!s:>5} {accepted!s:>8} "
-            f"{new!s:>5} {row['seconds']!s:>8}  {row['not_scanned'] or ''}"
+            f"{new!s:>5} {row['seconds']!s:>8}  {_note(row)}"
         )
     scanned = sum(1 for o in outcomes if o.document is not None)
     lines += ["", f"{scanned} of {len(outcomes)} tenants scanned"]
@@ -61,3 +62,9 @@ def write_summary(outcomes: Sequence[TenantOutcome], folder: Path) -> Path:
     path = folder / SUMMARY_FILE
     atomic_write_text(path, dumps({"tenants": summary_rows(outcomes)}, indent=2))
     return path
+
+
+def _note(row: dict[str, object]) -> str:
+    if row["not_recorded"]:
+        return f"not recorded in the state: {row['not_recorded']}"
+    return str(row["not_scanned"] or "")

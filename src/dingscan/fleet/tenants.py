@@ -15,8 +15,9 @@ from typing import Any, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
-from dingscan.alerts.config import NotifyTarget, SecretRef
-from dingscan.settings import ConfigError
+from dingscan.alerts.channels import NotifyTarget
+from dingscan.alerts.config import SecretRef
+from dingscan.errors import ConfigError
 from dingscan.yamlfile import parse_model, read_text
 
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import groupby
 
-from dingscan import __version__
+from dingscan.__version__ import __version__
 from dingscan.check import AREAS, Check, CheckMetadata
 from dingscan.frameworks import Framework, builtin_frameworks
 from dingscan.i18n import N_, SOURCE_LANGUAGE, Translator, translator

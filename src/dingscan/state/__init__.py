@@ -2,7 +2,8 @@
 the last scan, ``dingscan history``.
 
 :class:`StateStore` is the interface a backend implements: :class:`SqliteStore` (a directory),
-or ``dingscan.state.postgres.PostgresStore`` (imported only when used: psycopg is an extra); :func:`open_store` opens either.
+or ``dingscan.state.postgres.PostgresStore`` (imported only when used: psycopg is an extra);
+:data:`BACKENDS` registers the URL schemes, :func:`open_store` opens any of them.
 :func:`record_scan` stores a findings document and returns it annotated with history.
 """
 
@@ -16,9 +17,11 @@ from dingscan.state.store import (
     StateError,
     StateStore,
 )
-from dingscan.state.target import open_store, remember, state_target
+from dingscan.state.target import BACKENDS, Backend, open_store, state_target
 
 __all__ = [
+    "BACKENDS",
+    "Backend",
     "KnownOffender",
     "Prior",
     "ScanRecord",
@@ -28,6 +31,5 @@ __all__ = [
     "StateStore",
     "open_store",
     "record_scan",
-    "remember",
     "state_target",
 ]

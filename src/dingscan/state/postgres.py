@@ -13,7 +13,7 @@ step applied under the lock, in the same transaction as the version bump. Needs 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import LiteralString
 
@@ -24,6 +24,7 @@ from psycopg.rows import TupleRow
 from dingscan.findings import ResourceKey, Status
 from dingscan.state.store import (
     KnownOffender,
+    OwedAlert,
     Prior,
     ScanRecord,
     ScanStatuses,
@@ -66,6 +67,17 @@ MIGRATIONS: tuple[tuple[LiteralString, ...], ...] = (
             open_since TIMESTAMPTZ,
             last_seen TIMESTAMPTZ NOT NULL,
             PRIMARY KEY (tenant, control_id, resource_type, resource_id)
+        )""",
+    ),
+    (
+        # Alerts owed, as in the SQLite store (its version 2, activity days, is SQLite's alone).
+        """CREATE TABLE outbox (
+            delivery_id TEXT PRIMARY KEY,
+            tenant TEXT NOT NULL,
+            target TEXT NOT NULL,
+            scan_uid TEXT NOT NULL,
+            as_of TIMESTAMPTZ NOT NULL,
+            payload TEXT NOT NULL
         )""",
     ),
 )
@@ -117,7 +129,7 @@ class PostgresStore:
         with self._transaction() as db:
             upgrade_schema(db, self.where, MIGRATIONS, "%s")
 
-    def record(self, scan: ScanRecord) -> Prior:
+    def record(self, scan: ScanRecord, owed: Sequence[OwedAlert] = ()) -> Prior:
         with self._transaction() as db:
             latest = db.execute("SELECT max(as_of) FROM scans WHERE tenant = %s", (scan.tenant,)).fetchone()
             if latest and latest[0] is not None and latest[0] >= scan.as_of:
@@ -150,7 +162,26 @@ class PostgresStore:
                         for key in keys
                     ],
                 )
+                cursor.executemany(
+                    "INSERT INTO outbox VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                    [(a.delivery_id, a.tenant, a.target, a.scan_id, a.as_of, a.payload) for a in owed],
+                )
         return prior
+
+    def owed_alerts(self, tenant: str) -> list[OwedAlert]:
+        rows = self._db.execute(
+            "SELECT delivery_id, target, scan_uid, as_of, payload FROM outbox WHERE tenant = %s "
+            "ORDER BY as_of, delivery_id",
+            (tenant,),
+        )
+        return [
+            OwedAlert(delivery_id, tenant, target, scan_uid, as_of, payload)
+            for delivery_id, target, scan_uid, as_of, payload in rows
+        ]
+
+    def settle_alerts(self, delivered: Sequence[str]) -> None:
+        with self._transaction() as db, db.cursor() as cursor:
+            cursor.executemany("DELETE FROM outbox WHERE delivery_id = %s", [(d,) for d in delivered])
 
     def scans(self, tenant: str, limit: int) -> list[ScanStatuses]:
         rows = self._db.execute(

@@ -8,7 +8,8 @@ transaction rolls back), and two overlapping runs serialise (the second waits up
 The schema is versioned: ``schema_version`` holds the version, and :data:`MIGRATIONS` upgrades
 a store from any earlier version, each step in the same transaction as the version bump. New
 data is a new table added by a new migration: version 2 keeps each tenant's days' activity
-lists (:class:`~dingscan.activity.ActivityDays`), one row per tenant and day.
+lists (:class:`~dingscan.activity.ActivityDays`), one row per tenant and day; version 3 the
+alerts owed (``outbox``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dingscan.activity import DayList
 from dingscan.findings import ResourceKey, Status
 from dingscan.state.store import (
     KnownOffender,
+    OwedAlert,
     Prior,
     ScanRecord,
     ScanStatuses,
@@ -78,6 +80,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             active INTEGER NOT NULL,
             userids TEXT NOT NULL,
             PRIMARY KEY (tenant, day)
+        ) WITHOUT ROWID""",
+    ),
+    (
+        # Alerts owed: written with their scan, deleted once delivered (README: Alerts).
+        """CREATE TABLE outbox (
+            delivery_id TEXT PRIMARY KEY,
+            tenant TEXT NOT NULL,
+            target TEXT NOT NULL,
+            scan_uid TEXT NOT NULL,
+            as_of TEXT NOT NULL,
+            payload TEXT NOT NULL
         ) WITHOUT ROWID""",
     ),
 )
@@ -169,7 +182,7 @@ class SqliteStore:
         with self._transaction() as db:
             upgrade_schema(db, str(self.directory), MIGRATIONS, "?")
 
-    def record(self, scan: ScanRecord) -> Prior:
+    def record(self, scan: ScanRecord, owed: Sequence[OwedAlert] = ()) -> Prior:
         as_of = stamp(scan.as_of)
         with self._transaction() as db:
             latest = db.execute(
@@ -202,7 +215,26 @@ class SqliteStore:
                     for key in keys
                 ],
             )
+            db.executemany(
+                "INSERT INTO outbox VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(a.delivery_id, a.tenant, a.target, a.scan_id, stamp(a.as_of), a.payload) for a in owed],
+            )
         return prior
+
+    def owed_alerts(self, tenant: str) -> list[OwedAlert]:
+        rows = self._db.execute(
+            "SELECT delivery_id, target, scan_uid, as_of, payload FROM outbox WHERE tenant = ? "
+            "ORDER BY as_of, delivery_id",
+            (tenant,),
+        )
+        return [
+            OwedAlert(delivery_id, tenant, target, scan_uid, datetime.fromisoformat(as_of), payload)
+            for delivery_id, target, scan_uid, as_of, payload in rows
+        ]
+
+    def settle_alerts(self, delivered: Sequence[str]) -> None:
+        with self._transaction() as db:
+            db.executemany("DELETE FROM outbox WHERE delivery_id = ?", [(d,) for d in delivered])
 
     def scans(self, tenant: str, limit: int) -> list[ScanStatuses]:
         rows = self._db.execute(

@@ -16,14 +16,28 @@ from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 from dingscan.drift import EVALUATED
+from dingscan.errors import UserError
 from dingscan.findings import ResourceKey, Status
 
-#: ``--state`` values with these prefixes name a PostgreSQL database instead of a directory.
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
-
-class StateError(Exception):
+class StateError(UserError):
     """The state cannot be used (locked, newer schema, out-of-order scan); one line."""
+
+
+class NoCorpId(StateError):
+    """History is kept per corp_id: a scan without one cannot have any."""
+
+    def __init__(self) -> None:
+        super().__init__("the scan names no corp_id, so its history cannot be kept: set DINGSCAN_CORP_ID")
+
+
+class NotRecordable(StateError):
+    """This scan cannot join the tenant's history (another run's scan is newer, or this one is
+    dated in the future); the state itself is fine and the run's outputs stand."""
+
+
+class FutureScan(NotRecordable):
+    """A scan dated past this machine's clock (a clock jump, an edited recording time)."""
 
 
 @dataclass(frozen=True)
@@ -63,13 +77,33 @@ class Prior:
     offenders: Sequence[KnownOffender]
 
 
+@dataclass(frozen=True)
+class OwedAlert:
+    """An alert the state owes a target: stored in the transaction that records its scan, and
+    deleted once delivered, so a receiver that was down gets it from the next run."""
+
+    delivery_id: str  # stable: the receiver de-duplicates on it
+    tenant: str
+    target: str  # the channel's key for the target (no secret in it)
+    scan_id: str
+    as_of: datetime
+    payload: str  # the message as JSON, built once: every attempt sends the same
+
+
 class StateStore(Protocol):
-    def record(self, scan: ScanRecord) -> Prior:
-        """Store ``scan`` and return the history before it, in one transaction.
+    def record(self, scan: ScanRecord, owed: Sequence[OwedAlert] = ()) -> Prior:
+        """Store ``scan`` and the alerts it owes, and return the history before it, in one
+        transaction.
 
         Waits briefly for another run holding the store, then raises :class:`StateError`; a
         scan not newer than the tenant's latest one is refused (history is kept in time order).
         """
+
+    def owed_alerts(self, tenant: str) -> list[OwedAlert]:
+        """The tenant's alerts not yet delivered, oldest scan first."""
+
+    def settle_alerts(self, delivered: Sequence[str]) -> None:
+        """Forget the alerts with these delivery ids: delivered (or not to be sent again)."""
 
     def scans(self, tenant: str, limit: int) -> list[ScanStatuses]:
         """The tenant's latest ``limit`` scans, oldest first."""
@@ -90,7 +124,7 @@ def stamp(moment: datetime) -> str:
 
 def out_of_order(where: str, scan: ScanRecord, latest: datetime) -> StateError:
     """The refusal of a scan not newer than the tenant's latest one, worded alike by every backend."""
-    return StateError(
+    return NotRecordable(
         f"state {where}: tenant {scan.tenant} already has a scan as of {stamp(latest)}; "
         f"a scan as of {stamp(scan.as_of)} cannot be added (history is kept in time order)"
     )
