@@ -47,8 +47,9 @@ class Channel(Protocol):
 
     def message(
         self, target: Any, tenant: str, document: FindingsDocument, delivery_id: str
-    ) -> dict[str, Any] | None:
-        """The message for ``document`` (None: nothing to say, e.g. nothing new and quiet)."""
+    ) -> dict[str, Any]:
+        """The message for ``document``; whether a quiet target is told at all is decided once,
+        for every channel, by :func:`dingscan.alerts.outbox.owed_alerts`."""
 
     async def send(
         self,

@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 
 from dingscan.alerts.channels import NotifyTarget, channel_of, target_key
+from dingscan.alerts.news import new_findings
 from dingscan.findings import FindingsDocument
 from dingscan.state.store import OwedAlert
 
@@ -26,20 +27,22 @@ def owed_alerts(
 
     ``tenant`` keys the outbox (the corp_id); ``name`` is how messages call the tenant.
     """
+    anything_new = bool(new_findings(document))
     owed = []
     for target in targets:
+        if target.quiet and not anything_new:
+            continue
         key = target_key(target)
         uid = delivery_id(tenant, document.scan.id, key)
         payload = channel_of(target).message(target, name, document, uid)
-        if payload is not None:
-            owed.append(
-                OwedAlert(
-                    uid,
-                    tenant,
-                    key,
-                    document.scan.id,
-                    document.scan.as_of,
-                    json.dumps(payload, ensure_ascii=False),
-                )
+        owed.append(
+            OwedAlert(
+                uid,
+                tenant,
+                key,
+                document.scan.id,
+                document.scan.as_of,
+                json.dumps(payload, ensure_ascii=False),
             )
+        )
     return owed

@@ -39,9 +39,7 @@ class RobotChannel:
 
     def message(
         self, target: RobotTarget, tenant: str, document: FindingsDocument, delivery_id: str
-    ) -> dict[str, Any] | None:
-        if target.quiet and not new_findings(document):
-            return None
+    ) -> dict[str, Any]:
         return robot_message(tenant, document, delivery_id)
 
     async def send(

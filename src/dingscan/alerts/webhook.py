@@ -28,9 +28,8 @@ class WebhookChannel:
 
     def message(
         self, target: WebhookTarget, tenant: str, document: FindingsDocument, delivery_id: str
-    ) -> dict[str, Any] | None:
-        body = webhook_body(tenant, document, delivery_id)
-        return None if target.quiet and not body["new"] else body
+    ) -> dict[str, Any]:
+        return webhook_body(tenant, document, delivery_id)
 
     async def send(
         self,
